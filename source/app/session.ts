@@ -1,0 +1,101 @@
+/**
+ * A wizard session: the answers, the journal and the outcome of each step, shared by every view.
+ * Views decide how to ask and show; the session decides what runs and records it.
+ */
+import type {Ctx} from '../core/context.js';
+import {EventBus} from '../core/events.js';
+import {loadJournal, saveJournal, type Journal, type JournalRun} from '../core/journal.js';
+import {wizardPaths} from '../core/paths.js';
+import {runStep, type RunMode, type StepOutcome} from '../core/runner.js';
+import type {Answers, Plan, Role, Step, StepId} from '../core/types.js';
+import {STEPS} from '../steps/index.js';
+
+export interface SessionInit {
+	ctx: Ctx;
+	answers: Answers;
+	role?: Role;
+	/** Do not read or write the journal (e.g. `test`, which records nothing). */
+	ephemeral?: boolean;
+	steps?: readonly Step[];
+	bus?: EventBus;
+}
+
+export class Session {
+	readonly ctx: Ctx;
+	readonly bus: EventBus;
+	readonly steps: readonly Step[];
+	answers: Answers;
+	role: Role | undefined;
+	journal: Journal | null = null;
+	journalPath: string;
+	journalProblem: string | undefined;
+	readonly outcomes = new Map<StepId, StepOutcome>();
+	readonly run: JournalRun;
+	readonly ephemeral: boolean;
+
+	constructor(init: SessionInit) {
+		this.ctx = init.ctx;
+		this.bus = init.bus ?? new EventBus();
+		this.steps = init.steps ?? STEPS;
+		this.answers = init.answers;
+		this.role = init.role;
+		this.ephemeral = Boolean(init.ephemeral);
+		this.journalPath = wizardPaths(init.ctx.env).journal;
+		this.run = {id: `${init.ctx.clock.now().toString(36)}`, at: new Date(init.ctx.clock.now()).toISOString(), files: [], commands: [], undone: false};
+	}
+
+	async open(): Promise<void> {
+		if (this.ephemeral) return;
+		const loaded = await loadJournal(this.ctx.fs, this.journalPath, this.ctx.clock.now());
+		this.journal = loaded.journal;
+		this.journalProblem = loaded.problem;
+		if (loaded.problem) this.bus.emit({type: 'warning', message: loaded.problem});
+		if (!this.role && this.journal.role) this.role = this.journal.role;
+	}
+
+	stepsForRole(): Step[] {
+		const role = this.role;
+		return this.steps.filter((s) => !role || s.roles.includes(role));
+	}
+
+	async runStep(
+		step: Step,
+		mode: RunMode,
+		opts: {confirm?: (step: Step, plan: Plan) => Promise<boolean>; force?: boolean; checkTimeoutMs?: number} = {},
+	): Promise<StepOutcome> {
+		const outcome = await runStep(step, this.ctx, {
+			mode,
+			answers: this.answers,
+			bus: this.bus,
+			confirm: opts.confirm,
+			force: opts.force,
+			checkTimeoutMs: opts.checkTimeoutMs,
+			journal: this.ephemeral || mode === 'dry-run' ? undefined : (this.journal ?? undefined),
+			run: this.run,
+		});
+		this.outcomes.set(step.id, outcome);
+		await this.save();
+		return outcome;
+	}
+
+	async save(): Promise<void> {
+		if (this.ephemeral || this.ctx.dryRun || !this.journal) return;
+		if (this.role) this.journal.role = this.role;
+		if (this.run.files.length || this.run.commands.length) {
+			const existing = this.journal.runs.findIndex((r) => r.id === this.run.id);
+			if (existing >= 0) this.journal.runs[existing] = this.run;
+			else this.journal.runs.push(this.run);
+		}
+		try {
+			await saveJournal(this.ctx.fs, this.journalPath, this.journal, this.ctx.secrets);
+		} catch (error) {
+			this.bus.emit({type: 'warning', message: `Could not save the journal ${this.journalPath}: ${(error as Error).message}`});
+		}
+	}
+
+	/** Overall exit status: 1 when any step failed or crashed. */
+	failed(): boolean {
+		return [...this.outcomes.values()].some((o) => o.result.status === 'fail' || o.result.status === 'crash');
+	}
+}
+

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * Entry point. --version and --help answer before anything heavy is loaded (no React, no Ink);
+ * everything else is imported on demand.
+ */
+declare const __WIZARD_VERSION__: string | undefined;
+
+async function version(): Promise<string> {
+	if (typeof __WIZARD_VERSION__ === 'string') return __WIZARD_VERSION__;
+	const {readFileSync} = await import('node:fs');
+	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+	return pkg.version;
+}
+
+async function entry(): Promise<number> {
+	const argv = process.argv.slice(2);
+	if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+		process.stdout.write(`${await version()}\n`);
+		return 0;
+	}
+	const controller = new AbortController();
+	const onSignal = (signal: NodeJS.Signals) => {
+		controller.abort(new Error(`received ${signal}`));
+		process.exitCode = 130;
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	const {main} = await import('./cli/main.js');
+	return main({
+		argv,
+		env: process.env,
+		stdinIsTTY: Boolean(process.stdin.isTTY),
+		stdoutIsTTY: Boolean(process.stdout.isTTY),
+		out: (line) => process.stdout.write(`${line}\n`),
+		err: (line) => process.stderr.write(`${line}\n`),
+		controller,
+	});
+}
+
+entry().then(
+	(code) => {
+		process.exitCode = code;
+		// Let stdout drain; anything still running was aborted by the signal handler.
+		setTimeout(() => process.exit(code), 50).unref();
+	},
+	(error: unknown) => {
+		process.stderr.write(`Unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+		process.exit(1);
+	},
+);

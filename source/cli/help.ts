@@ -1,0 +1,75 @@
+/** --help text, generated from the flag table so it can never disagree with the parser. */
+import {COMMAND_FLAGS, FLAGS, type Command} from './flags.js';
+
+const ABOUT: Record<Command, {usage: string; what: string}> = {
+	setup: {
+		usage: 'ollama-tunnel-wizard [setup] [flags]',
+		what: 'Guided setup of the six steps for this machine’s role. Each step checks first, shows what it would change, applies after you confirm (or --yes), then checks again.',
+	},
+	test: {
+		usage: 'ollama-tunnel-wizard test --url http://HOST:11434 [--model NAME] [--samples N] [--timeout-ms MS] [--json]',
+		what: 'Step 6 alone: test the connection from this machine to Ollama the way AIlice uses it (DNS, TCP, /, /api/version, /api/tags, /v1/models, a streamed chat, latency). Changes nothing.',
+	},
+	doctor: {
+		usage: 'ollama-tunnel-wizard doctor [--role server|client] [--url URL] [--json]',
+		what: 'Read-only checks of every step that applies to this machine; changes nothing.',
+	},
+	repair: {
+		usage: 'ollama-tunnel-wizard repair [--yes] [--dry-run] [--json]',
+		what: 'Reads the journal, re-checks every step, and reruns only the steps that failed or whose inputs changed.',
+	},
+};
+
+const STEPS_TEXT = `Steps (the guide's order; Twingate's path is Client → Connector → Resource):
+  1 Twingate on the Ollama host's network (Connector + Resource)   not available yet
+  2 Ollama accepts remote connections                               not available yet
+  3 The address clients use (Resource alias, connection card)       not available yet
+  4 AIlice's config.json                                            not available yet
+  5 Production access with a Twingate service account              not available yet
+  6 Test the connection                                             available`;
+
+const EXIT_TEXT = `Exit codes:
+  0    all good
+  1    a step or check failed
+  2    bad usage, or an answer is needed and there is no terminal to ask (the message names the flag)
+  130  cancelled by the user`;
+
+function flagLines(command: Command): string {
+	return COMMAND_FLAGS[command]
+		.map((name) => {
+			const spec = FLAGS[name];
+			if (!spec) return '';
+			const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` ${spec.value}` : ''}`;
+			return `  ${left.padEnd(30)} ${spec.help}`;
+		})
+		.filter(Boolean)
+		.join('\n');
+}
+
+export function helpText(command?: Command): string {
+	if (command && command !== 'setup') {
+		const a = ABOUT[command];
+		return `Usage: ${a.usage}\n\n${a.what}\n\nFlags:\n${flagLines(command)}\n\n${EXIT_TEXT}\n`;
+	}
+	const commands = (Object.keys(ABOUT) as Command[])
+		.map((c) => `  ${c.padEnd(10)} ${ABOUT[c].what.split('. ')[0]?.replace(/\.$/, '')}.`)
+		.join('\n');
+	return `ollama-tunnel-wizard — connect the AIlice agent to Ollama through a Twingate tunnel, step by step, with proof.
+
+Usage: ${ABOUT.setup.usage}
+       ollama-tunnel-wizard <command> [flags]
+
+Commands:
+${commands}
+
+Flags of the guided setup:
+${flagLines('setup')}
+  -v, --version                  Print the version.
+
+${STEPS_TEXT}
+
+${EXIT_TEXT}
+
+Run \`ollama-tunnel-wizard <command> --help\` for a command's flags.
+`;
+}

@@ -1,0 +1,142 @@
+/**
+ * The CLI after argument parsing: picks the view (Ink UI, plain lines, NDJSON), builds the real
+ * context with one app-wide abort signal, runs the command's flow and returns the exit code.
+ */
+import {CancelledError, EXIT, UsageError} from '../core/exit-codes.js';
+import {SecretRegistry} from '../core/context.js';
+import {createRealCtx} from '../core/real-context.js';
+import {FileLogger} from '../core/logger.js';
+import {wizardPaths} from '../core/paths.js';
+import {Session} from '../app/session.js';
+import {nonInteractiveAsker, type Asker} from '../app/asker.js';
+import {answersFromOptions, flowDoctor, flowRepair, flowSetup, flowTest, type FlowResult} from '../app/flows.js';
+import {attachJsonView} from '../views/json.js';
+import {attachPlainView} from '../views/plain.js';
+import {STEPS} from '../steps/index.js';
+import {parseCommandLine, type ParsedArgs} from './args.js';
+import {helpText} from './help.js';
+import {SCHEMA_VERSION} from '../core/events.js';
+
+export interface Io {
+	argv: string[];
+	env: Record<string, string | undefined>;
+	stdinIsTTY: boolean;
+	stdoutIsTTY: boolean;
+	out: (line: string) => void;
+	err: (line: string) => void;
+	/** Aborted on Ctrl-C / SIGTERM by the entry point. */
+	controller: AbortController;
+}
+
+export type ViewKind = 'ink' | 'plain' | 'json';
+
+export function chooseView(parsed: ParsedArgs, io: Pick<Io, 'env' | 'stdinIsTTY' | 'stdoutIsTTY'>): ViewKind {
+	if (parsed.options.json) return 'json';
+	const ci = Boolean(io.env.CI && io.env.CI !== 'false' && io.env.CI !== '0');
+	if (parsed.options.plain || !io.stdinIsTTY || !io.stdoutIsTTY || ci) return 'plain';
+	return 'ink';
+}
+
+export function printUsageError(error: UsageError, io: Pick<Io, 'err'>): number {
+	io.err(`Error: ${error.message}`);
+	if (error.hint) io.err(error.hint);
+	return EXIT.usage;
+}
+
+export async function main(io: Io): Promise<number> {
+	let parsed: ParsedArgs;
+	try {
+		parsed = parseCommandLine(io.argv);
+	} catch (error) {
+		if (error instanceof UsageError) return printUsageError(error, io);
+		throw error;
+	}
+	if (parsed.options.help) {
+		io.out(helpText(parsed.command).trimEnd());
+		return EXIT.ok;
+	}
+
+	const view = chooseView(parsed, io);
+	const secrets = new SecretRegistry();
+	const started = Date.now();
+	const logger = new FileLogger(wizardPaths(io.env).logDir, secrets, started);
+	logger.log('info', `ollama-tunnel-wizard ${parsed.command}`, {view, argv: io.argv.map((a) => secrets.redact(a))});
+	const dryRun = Boolean(parsed.options['dry-run']);
+	const ctx = createRealCtx({signal: io.controller.signal, log: logger, secrets, dryRun, env: io.env});
+	const session = new Session({
+		ctx,
+		answers: answersFromOptions(parsed.options),
+		role: parsed.options.role,
+		ephemeral: parsed.command === 'test',
+	});
+	session.bus.on((event) => logger.log('info', `event ${event.type}`, event as unknown as Record<string, unknown>));
+
+	try {
+		await session.open();
+		if (view === 'ink') {
+			const {runInk} = await import('../ui/run-ink.js');
+			const code = await runInk({session, parsed, controller: io.controller});
+			if (logger.file) io.err(`Log: ${logger.file}`);
+			return code;
+		}
+
+		const numbers = Object.fromEntries(STEPS.map((s) => [s.id, s.number]));
+		let asker: Asker;
+		if (view === 'json') {
+			attachJsonView(session.bus, io.out, io.err, (s) => secrets.redact(s));
+			asker = nonInteractiveAsker();
+		} else {
+			attachPlainView(session.bus, (l) => io.out(secrets.redact(l)), numbers);
+			if (io.stdinIsTTY && io.stdoutIsTTY) {
+				const {inquirerAsker} = await import('../views/inquirer-asker.js');
+				asker = inquirerAsker(io.controller.signal, io.out);
+			} else {
+				asker = nonInteractiveAsker(io.out);
+			}
+		}
+
+		const result = await runFlow(parsed, session, asker);
+		if (view === 'json') io.out(secrets.redact(JSON.stringify(result.summary)));
+		else printPlainSummary(parsed, result, io);
+		if (logger.file && view !== 'json') io.out(`Log: ${logger.file}`);
+		logger.log('info', 'finished', {exitCode: result.exitCode});
+		return io.controller.signal.aborted ? EXIT.cancelled : result.exitCode;
+	} catch (error) {
+		if (error instanceof UsageError) {
+			if (view === 'json') io.out(JSON.stringify({schemaVersion: SCHEMA_VERSION, type: 'summary', command: parsed.command, status: 'usage-error', message: error.message, hint: error.hint ?? null}));
+			return printUsageError(error, io);
+		}
+		if (error instanceof CancelledError || io.controller.signal.aborted) {
+			io.err('Cancelled.');
+			return EXIT.cancelled;
+		}
+		logger.log('error', 'unexpected error', {error: String((error as Error)?.stack ?? error)});
+		io.err(`Unexpected error: ${(error as Error)?.message ?? String(error)}`);
+		if (logger.file) io.err(`Details are in the log: ${logger.file}`);
+		return EXIT.failed;
+	}
+}
+
+export function runFlow(parsed: ParsedArgs, session: Session, asker: Asker): Promise<FlowResult> {
+	switch (parsed.command) {
+		case 'test':
+			return flowTest(session, asker);
+		case 'doctor':
+			return flowDoctor(session, asker);
+		case 'repair':
+			return flowRepair(session, asker, parsed.options);
+		case 'setup':
+			return flowSetup(session, asker, parsed.options);
+	}
+}
+
+function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void {
+	const s = result.summary;
+	if (parsed.command === 'test') {
+		return;
+	}
+	if (typeof s.message === 'string') io.out(s.message);
+	const steps = (s.steps as {status: string}[] | undefined) ?? [];
+	const failed = steps.filter((x) => x.status === 'fail' || x.status === 'crash').length;
+	io.out(failed ? `${failed} step(s) need attention. Rerun \`ollama-tunnel-wizard repair\` after fixing.` : `Done${s.dryRun ? ' (dry run: nothing was changed)' : ''}.`);
+}

@@ -1,0 +1,401 @@
+/**
+ * Step 6's engine: test the path from this machine to an Ollama server the way AIlice will use it,
+ * measure it, and classify any failure into exactly one cause (ollama.md §7–§8).
+ */
+import {NetError, type Ctx, type HttpResponse} from './context.js';
+import {causeFromNetCode, explain, type Cause, type Diagnosis} from './causes.js';
+import {isCgnat} from './ip.js';
+import {chatChunk, findModel, isCloudModel, openaiModelsReply, psReply, tagsReply, versionReply} from './ollama-api.js';
+import type {OllamaUrl} from './url.js';
+
+/** AIlice's openai client gives up on a reply after a fixed 60 s (ailice.md §8). */
+export const AILICE_TIMEOUT_MS = 60_000;
+
+export interface ConnectionTestOptions {
+	url: OllamaUrl;
+	model?: string;
+	samples: number;
+	/** Connect and per-request timeout. */
+	timeoutMs: number;
+	/** How long the streamed chat may take in total (covers a cold model load). */
+	chatTimeoutMs: number;
+	onProgress?: (check: string, status: 'running' | 'ok' | 'warn' | 'fail', message: string) => void;
+}
+
+export interface AddressInfo {
+	address: string;
+	family: 4 | 6;
+	/** In 100.64.0.0/10: routed through a tunnel client (Twingate/Tailscale). */
+	tunnel: boolean;
+}
+
+export interface Latency {
+	min: number;
+	p50: number;
+	p95: number;
+}
+
+export interface ConnectionReport {
+	status: 'ok' | 'warn' | 'fail';
+	cause: Cause | null;
+	message: string;
+	fix: string | null;
+	url: string;
+	addresses: AddressInfo[];
+	connectMs: number | null;
+	latencyMs: Latency | null;
+	version: string | null;
+	models: string[];
+	model: string | null;
+	firstTokenMs: number | null;
+	tokensPerSecond: number | null;
+	loadMs: number | null;
+	warnings: string[];
+}
+
+class Failure extends Error {
+	constructor(readonly diagnosis: Diagnosis) {
+		super(diagnosis.message);
+	}
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+export function percentile(sorted: number[], p: number): number {
+	if (sorted.length === 0) return 0;
+	const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+	return sorted[idx] ?? 0;
+}
+
+export function latencyStats(samples: number[]): Latency {
+	const sorted = [...samples].sort((a, b) => a - b);
+	return {min: round(sorted[0] ?? 0), p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95))};
+}
+
+function looksHtml(r: HttpResponse): boolean {
+	return /text\/html/i.test(r.headers['content-type'] ?? '') || /^\s*<(!doctype|html|head|body)/i.test(r.text);
+}
+
+function snippet(text: string): string {
+	const one = text.replace(/\s+/g, ' ').trim();
+	return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
+export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Promise<ConnectionReport> {
+	const {url} = opts;
+	const progress = opts.onProgress ?? (() => undefined);
+	const report: ConnectionReport = {
+		status: 'ok',
+		cause: null,
+		message: '',
+		fix: null,
+		url: url.origin,
+		addresses: [],
+		connectMs: null,
+		latencyMs: null,
+		version: null,
+		models: [],
+		model: null,
+		firstTokenMs: null,
+		tokensPerSecond: null,
+		loadMs: null,
+		warnings: [],
+	};
+	const ctxInfo = {host: url.host, port: url.port};
+	const fail = (cause: Cause, extra: {detail?: string; path?: string; model?: string; models?: string[]} = {}): never => {
+		throw new Failure(explain(cause, {...ctxInfo, ...extra}));
+	};
+	const netFail = (error: unknown, what: string): never => {
+		if (error instanceof Failure) throw error;
+		if (ctx.signal.aborted) throw error;
+		const code = error instanceof NetError ? error.code : 'EUNKNOWN';
+		return fail(causeFromNetCode(code), {detail: `${what}: ${error instanceof Error ? error.message : String(error)}`});
+	};
+	const classifyStatus = (r: HttpResponse, path: string): void => {
+		if (r.status === 403) fail('forbidden', {path});
+		if (r.status >= 500) fail('server-error', {detail: `HTTP ${r.status} on ${path}${r.text ? `: ${snippet(r.text)}` : ''}`});
+		if (looksHtml(r)) fail('not-ollama', {detail: `an HTML page on ${path}`});
+		if (r.status === 404) fail('not-found', {path});
+		if (r.status !== 200) fail('not-ollama', {detail: `HTTP ${r.status} on ${path}`});
+	};
+	const getJson = async (path: string): Promise<unknown> => {
+		let r: HttpResponse;
+		try {
+			r = await ctx.http.request(`${url.origin}${path}`, {timeoutMs: opts.timeoutMs, maxBodyBytes: 2 * 1024 * 1024});
+		} catch (error) {
+			return netFail(error, `GET ${path}`);
+		}
+		classifyStatus(r, path);
+		if (r.truncated) fail('not-ollama', {detail: `${path} answered with more than 2 MB`});
+		try {
+			return JSON.parse(r.text);
+		} catch {
+			return fail('not-ollama', {detail: `${path} did not return valid JSON (${snippet(r.text) || 'empty body'})`});
+		}
+	};
+	const step = async <T>(name: string, running: string, fn: () => Promise<T>, done: (v: T) => string): Promise<T> => {
+		progress(name, 'running', running);
+		try {
+			const value = await fn();
+			progress(name, 'ok', done(value));
+			return value;
+		} catch (error) {
+			progress(name, 'fail', error instanceof Failure ? error.diagnosis.message : String(error));
+			throw error;
+		}
+	};
+
+	try {
+		// 1. Name resolution: which addresses, and are they tunnel handles?
+		report.addresses = await step(
+			'dns',
+			`Resolving ${url.host}`,
+			async () => {
+				if (url.hostIsIp) return [{address: url.host, family: url.host.includes(':') ? 6 : 4, tunnel: isCgnat(url.host)} as AddressInfo];
+				try {
+					const found = await ctx.net.lookup(url.host, opts.timeoutMs);
+					return found.map((a) => ({...a, tunnel: isCgnat(a.address)}));
+				} catch (error) {
+					return netFail(error, `DNS lookup of ${url.host}`);
+				}
+			},
+			(list) =>
+				`${url.host} → ${list.map((a) => `${a.address}${a.tunnel ? ' (via tunnel client, 100.64.0.0/10)' : ''}`).join(', ')}`,
+		);
+		if (url.hostIsIp && url.cgnat) {
+			report.warnings.push(
+				`${url.host} is a 100.64.0.0/10 handle: it only means something on the machine whose tunnel client assigned it. Use the Twingate Resource alias instead (seed-corrections #13–15).`,
+			);
+		}
+
+		// 2. TCP connect time.
+		const target = report.addresses[0]?.address ?? url.host;
+		report.connectMs = await step(
+			'tcp',
+			`Connecting to ${url.host}:${url.port}`,
+			async () => {
+				try {
+					return round(await ctx.net.tcpConnect(target, url.port, opts.timeoutMs));
+				} catch (error) {
+					return netFail(error, `TCP connect to ${target}:${url.port}`);
+				}
+			},
+			(ms) => `TCP connection in ${ms} ms`,
+		);
+
+		// 3. GET / must say "Ollama is running".
+		await step(
+			'root',
+			'GET / (is it Ollama?)',
+			async () => {
+				let r: HttpResponse;
+				try {
+					r = await ctx.http.request(`${url.origin}/`, {timeoutMs: opts.timeoutMs, maxBodyBytes: 64 * 1024});
+				} catch (error) {
+					return netFail(error, 'GET /');
+				}
+				classifyStatus(r, '/');
+				if (!r.text.startsWith('Ollama is running')) fail('not-ollama', {detail: `GET / answered ${JSON.stringify(snippet(r.text) || '(empty)')}`});
+			},
+			() => 'Ollama is running',
+		);
+
+		// 4. Version.
+		report.version = await step(
+			'version',
+			'GET /api/version',
+			async () => {
+				const parsed = versionReply.safeParse(await getJson('/api/version'));
+				if (!parsed.success) return fail('not-ollama', {detail: '/api/version has no version string'});
+				return parsed.data.version;
+			},
+			(v) => `Ollama ${v}`,
+		);
+
+		// 5. Models.
+		const local = await step(
+			'models',
+			'GET /api/tags',
+			async () => {
+				const parsed = tagsReply.safeParse(await getJson('/api/tags'));
+				if (!parsed.success) return fail('not-ollama', {detail: '/api/tags does not list models in Ollama’s format'});
+				const all = parsed.data.models ?? [];
+				report.models = all.map((m) => m.name);
+				return all.filter((m) => !isCloudModel(m)).map((m) => m.name);
+			},
+			(list) => (list.length ? `${list.length} local model(s): ${list.join(', ')}` : 'no local models'),
+		);
+
+		// 6. The OpenAI-compatible endpoint AIlice's client uses.
+		await step(
+			'openai',
+			'GET /v1/models (what AIlice calls)',
+			async () => {
+				const parsed = openaiModelsReply.safeParse(await getJson('/v1/models'));
+				if (!parsed.success) return fail('not-ollama', {detail: '/v1/models is not an OpenAI model list'});
+				return parsed.data.data?.length ?? 0;
+			},
+			(n) => `/v1/models lists ${n} model(s)`,
+		);
+
+		// 7. Pick the model.
+		let model: string | undefined;
+		if (opts.model) {
+			model = findModel(report.models, opts.model);
+			if (!model) fail('model-missing', {model: opts.model, models: local});
+		} else {
+			model = local[0];
+			if (!model) fail('model-missing', {models: []});
+		}
+		report.model = model ?? null;
+
+		// 8. Is it loaded already? (a cold load can exceed AIlice's 60 s)
+		let loaded: boolean | null = null;
+		try {
+			const ps = psReply.safeParse(await getJson('/api/ps'));
+			if (ps.success) loaded = Boolean(ps.data.models?.some((m) => findModel([m.name], model ?? '')));
+		} catch (error) {
+			if (error instanceof Failure && error.diagnosis.cause !== 'not-found') throw error;
+		}
+
+		// 9. A tiny streamed chat: time to first token and tokens/s.
+		await step(
+			'chat',
+			`Streaming a short chat with ${model}${loaded === false ? ' (not loaded yet: the first reply includes loading it)' : ''}`,
+			async () => chat(ctx, url, model ?? '', opts, report, fail, netFail),
+			() =>
+				`first token after ${report.firstTokenMs} ms${report.tokensPerSecond !== null ? `, ${report.tokensPerSecond} tokens/s` : ''}`,
+		);
+		if (report.firstTokenMs !== null && report.firstTokenMs > AILICE_TIMEOUT_MS) {
+			report.warnings.push(
+				`The first token took ${Math.round(report.firstTokenMs / 1000)} s (model loading ${report.loadMs !== null ? `${Math.round(report.loadMs / 1000)} s` : 'unknown'}); AIlice gives up after 60 s. Preload the model and keep it loaded: set OLLAMA_KEEP_ALIVE=24h (or -1) on the server and run one request before starting AIlice.`,
+			);
+		} else if (loaded === false && report.loadMs !== null && report.loadMs > 5000) {
+			report.warnings.push(
+				`The model was not loaded and loading took ${Math.round(report.loadMs / 1000)} s; a larger model may exceed AIlice's 60 s limit. Consider OLLAMA_KEEP_ALIVE=24h on the server.`,
+			);
+		}
+
+		// 10. Round-trip latency over one kept-alive connection, after a warm-up.
+		report.latencyMs = await step(
+			'latency',
+			`Measuring round-trip latency (${opts.samples} requests)`,
+			async () => {
+				const session = ctx.http.session(url.origin, {timeoutMs: opts.timeoutMs});
+				try {
+					const samples: number[] = [];
+					for (let i = 0; i <= opts.samples; i++) {
+						let r: HttpResponse;
+						try {
+							r = await session.request('/api/version', {timeoutMs: opts.timeoutMs, maxBodyBytes: 64 * 1024});
+						} catch (error) {
+							return netFail(error, 'latency sample');
+						}
+						classifyStatus(r, '/api/version');
+						if (i > 0) samples.push(r.totalMs);
+					}
+					return latencyStats(samples);
+				} finally {
+					await session.close();
+				}
+			},
+			(l) => `min ${l.min} ms, p50 ${l.p50} ms, p95 ${l.p95} ms`,
+		);
+	} catch (error) {
+		if (!(error instanceof Failure)) throw error;
+		report.status = 'fail';
+		report.cause = error.diagnosis.cause;
+		report.message = error.diagnosis.message;
+		report.fix = error.diagnosis.fix;
+		return report;
+	}
+	report.status = report.warnings.length > 0 ? 'warn' : 'ok';
+	report.message =
+		report.status === 'ok'
+			? `Ollama ${report.version} at ${url.origin} answers like AIlice needs: ${report.model} replied, first token in ${report.firstTokenMs} ms.`
+			: `Ollama ${report.version} at ${url.origin} works, with ${report.warnings.length} warning(s).`;
+	return report;
+}
+
+async function chat(
+	ctx: Ctx,
+	url: OllamaUrl,
+	model: string,
+	opts: ConnectionTestOptions,
+	report: ConnectionReport,
+	fail: (cause: Cause, extra?: {detail?: string; path?: string; model?: string; models?: string[]}) => never,
+	netFail: (error: unknown, what: string) => never,
+): Promise<void> {
+	const deadline = AbortSignal.timeout(opts.chatTimeoutMs);
+	const started = ctx.clock.now();
+	const body = JSON.stringify({
+		model,
+		messages: [{role: 'user', content: 'Reply with the single word: ok'}],
+		stream: true,
+		options: {num_predict: 8, temperature: 0},
+	});
+	const timedOut = () => fail('timeout', {detail: `the streamed chat did not finish within ${opts.chatTimeoutMs} ms`});
+	let res;
+	try {
+		res = await ctx.http.stream(`${url.origin}/api/chat`, {
+			method: 'POST',
+			headers: {'content-type': 'application/json'},
+			body,
+			timeoutMs: opts.chatTimeoutMs,
+			bodyTimeoutMs: opts.chatTimeoutMs,
+			maxBodyBytes: 1024 * 1024,
+			signal: deadline,
+		});
+	} catch (error) {
+		if (deadline.aborted) return timedOut();
+		return netFail(error, 'POST /api/chat');
+	}
+	try {
+		if (res.status !== 200) {
+			let text = '';
+			try {
+				for await (const line of res.lines()) {
+					text += line;
+					if (text.length > 4096) break;
+				}
+			} catch {
+				// the status is what matters here
+			}
+			if (res.status === 404 && /model .*not found/i.test(text)) fail('model-missing', {model, models: report.models});
+			if (res.status === 403) fail('forbidden', {path: '/api/chat'});
+			if (res.status >= 500) fail('server-error', {detail: `HTTP ${res.status} on /api/chat${text ? `: ${snippet(text)}` : ''}`});
+			if (res.status === 404) fail('not-found', {path: '/api/chat'});
+			fail('not-ollama', {detail: `HTTP ${res.status} on /api/chat`});
+		}
+		let chunks = 0;
+		let done = false;
+		for await (const line of res.lines()) {
+			chunks++;
+			let parsed;
+			try {
+				parsed = chatChunk.safeParse(JSON.parse(line));
+			} catch {
+				return fail('not-ollama', {detail: `/api/chat streamed a line that is not JSON: ${snippet(line)}`});
+			}
+			if (!parsed.success) return fail('not-ollama', {detail: '/api/chat streamed JSON in an unexpected shape'});
+			const c = parsed.data;
+			if (c.error) return fail('server-error', {detail: `mid-stream error: ${snippet(c.error)}`});
+			if (report.firstTokenMs === null && (c.message?.content || c.done)) report.firstTokenMs = Math.round(ctx.clock.now() - started);
+			if (c.done) {
+				done = true;
+				if (typeof c.load_duration === 'number') report.loadMs = Math.round(c.load_duration / 1e6);
+				if (c.eval_count && c.eval_duration) report.tokensPerSecond = round((c.eval_count / c.eval_duration) * 1e9);
+				break;
+			}
+			// 8 tokens were asked for; thousands of chunks is not a well-behaved server.
+			if (chunks > 2000) return fail('not-ollama', {detail: 'the chat stream did not end after 2000 chunks for an 8-token request'});
+		}
+		if (!done) fail('reset', {detail: 'the chat stream ended before its final chunk'});
+	} catch (error) {
+		if (error instanceof Failure) throw error;
+		if (deadline.aborted) return timedOut();
+		return netFail(error, 'the chat stream');
+	} finally {
+		res.close();
+	}
+}

@@ -1,0 +1,37 @@
+/**
+ * One event stream; the Ink UI, the plain-line view, the NDJSON view and the log file are sibling
+ * consumers of it (the Gatsby reporter model).
+ */
+import type {CheckResult, Plan, StepId} from './types.js';
+
+export const SCHEMA_VERSION = 1;
+
+export type WizardEvent =
+	| {type: 'step:start'; step: StepId | string; title: string; phase: 'check' | 'apply' | 'verify'}
+	| {type: 'step:progress'; step: StepId | string; message: string; check?: string; status?: 'running' | 'ok' | 'warn' | 'fail'}
+	| {type: 'step:plan'; step: StepId | string; plan: Plan}
+	| {type: 'step:result'; step: StepId | string; title: string; result: CheckResult; applied: boolean}
+	| {type: 'warning'; message: string};
+
+export type Listener = (event: WizardEvent) => void;
+
+export class EventBus {
+	readonly #listeners = new Set<Listener>();
+	readonly history: WizardEvent[] = [];
+
+	on(listener: Listener): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	emit(event: WizardEvent): void {
+		this.history.push(event);
+		for (const listener of this.#listeners) {
+			try {
+				listener(event);
+			} catch {
+				// A view that throws must not break the run or the other views.
+			}
+		}
+	}
+}

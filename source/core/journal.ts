@@ -1,0 +1,116 @@
+/**
+ * The journal: one state file per machine holding, per step, its status, a hash of its inputs,
+ * the time, an error summary and the non-secret answers. `repair` and `undo` read it.
+ * Secrets never enter it: answers whose name looks secret are dropped and values are redacted.
+ */
+import path from 'node:path';
+import {z} from 'zod';
+import type {FileSystem, SecretRegistry} from './context.js';
+import {timestamp} from './real-context.js';
+import type {StepStatus} from './types.js';
+
+export const JOURNAL_VERSION = 1;
+
+const stepEntry = z.object({
+	status: z.enum(['ok', 'warn', 'fail', 'skipped', 'crash']),
+	inputsHash: z.string(),
+	at: z.string(),
+	summary: z.string(),
+	error: z.string().nullable(),
+	answers: z.record(z.string(), z.unknown()),
+});
+
+const fileChange = z.object({path: z.string(), backup: z.string().nullable(), created: z.boolean()});
+const commandChange = z.object({argv: z.array(z.string()), undo: z.array(z.string()).nullable()});
+
+const runEntry = z.object({
+	id: z.string(),
+	at: z.string(),
+	files: z.array(fileChange),
+	commands: z.array(commandChange),
+	undone: z.boolean().default(false),
+});
+
+const journalSchema = z.object({
+	schemaVersion: z.literal(JOURNAL_VERSION),
+	role: z.enum(['server', 'client']).nullable(),
+	updatedAt: z.string(),
+	steps: z.record(z.string(), stepEntry),
+	runs: z.array(runEntry),
+	card: z.string().nullable(),
+});
+
+export type Journal = z.infer<typeof journalSchema>;
+export type JournalStep = z.infer<typeof stepEntry>;
+export type JournalRun = z.infer<typeof runEntry>;
+
+export function emptyJournal(now: number): Journal {
+	return {schemaVersion: JOURNAL_VERSION, role: null, updatedAt: new Date(now).toISOString(), steps: {}, runs: [], card: null};
+}
+
+export interface LoadedJournal {
+	journal: Journal;
+	/** True when no journal existed before. */
+	fresh: boolean;
+	/** Set when the old file was unreadable: where it was moved and why. */
+	problem?: string;
+}
+
+export async function loadJournal(fs: FileSystem, file: string, now: number): Promise<LoadedJournal> {
+	const text = await fs.readText(file);
+	if (text === null) return {journal: emptyJournal(now), fresh: true};
+	let problem: string;
+	try {
+		const parsed = journalSchema.safeParse(JSON.parse(text));
+		if (parsed.success) return {journal: parsed.data, fresh: false};
+		const issue = parsed.error.issues[0];
+		problem = `it does not match the expected format (${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'})`;
+	} catch (error) {
+		problem = `it is not valid JSON (${(error as Error).message})`;
+	}
+	const aside = `${file}.corrupt-${timestamp(now)}`;
+	let kept: string;
+	try {
+		await fs.writeAtomic(aside, text, {mode: 0o600});
+		await fs.remove(file);
+		kept = `It was kept as ${path.basename(aside)} and a fresh journal was started.`;
+	} catch {
+		kept = 'It was left in place (nothing may be written now) and this run starts from an empty journal.';
+	}
+	return {journal: emptyJournal(now), fresh: true, problem: `The journal ${file} could not be read because ${problem}. ${kept}`};
+}
+
+export async function saveJournal(fs: FileSystem, file: string, journal: Journal, secrets: SecretRegistry): Promise<void> {
+	const text = secrets.redact(`${JSON.stringify(journal, null, 2)}\n`);
+	await fs.mkdirp(path.dirname(file), 0o700);
+	await fs.writeAtomic(file, text, {mode: 0o600});
+}
+
+const SECRET_NAME = /key|token|secret|password|passwd|credential/i;
+
+/** Drops answers whose names look secret and redacts registered secret values from the rest. */
+export function publicAnswers(answers: Record<string, unknown>, secrets: SecretRegistry): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(answers)) {
+		if (SECRET_NAME.test(k) && !/File$|Path$/.test(k)) continue;
+		if (v === undefined) continue;
+		out[k] = typeof v === 'string' ? secrets.redact(v) : JSON.parse(secrets.redact(JSON.stringify(v)));
+	}
+	return out;
+}
+
+export function recordStep(
+	journal: Journal,
+	stepId: string,
+	entry: {status: StepStatus; inputsHash: string; at: number; summary: string; error?: string | null; answers: Record<string, unknown>},
+): void {
+	journal.steps[stepId] = {
+		status: entry.status,
+		inputsHash: entry.inputsHash,
+		at: new Date(entry.at).toISOString(),
+		summary: entry.summary,
+		error: entry.error ?? null,
+		answers: entry.answers,
+	};
+	journal.updatedAt = new Date(entry.at).toISOString();
+}

@@ -1,0 +1,382 @@
+/**
+ * The production implementation of the effects boundary: execa for processes, undici for HTTP,
+ * node:dns/node:net for probes, write-file-atomic for files.
+ */
+import {lookup as dnsLookup} from 'node:dns/promises';
+import net from 'node:net';
+import {promises as fsp, constants as fsConstants} from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import {execa} from 'execa';
+import {Agent, Client, request as undiciRequest, type Dispatcher} from 'undici';
+import writeFileAtomic from 'write-file-atomic';
+import {
+	NetError,
+	SecretRegistry,
+	type Clock,
+	type CommandRunner,
+	type Ctx,
+	type FileSystem,
+	type HttpClient,
+	type HttpOptions,
+	type HttpResponse,
+	type HttpSession,
+	type HttpStreamResponse,
+	type Logger,
+	type NetProbe,
+} from './context.js';
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: SecretRegistry): CommandRunner {
+	return async (cmd, args, opts = {}) => {
+		const started = performance.now();
+		const shown = secrets.redact([cmd, ...args].join(' '));
+		try {
+			const result = await execa(cmd, args, {
+				reject: false,
+				shell: false,
+				timeout: opts.interactive ? undefined : (opts.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS),
+				cancelSignal: signal,
+				forceKillAfterDelay: 2000,
+				input: opts.input,
+				stdio: opts.interactive ? 'inherit' : undefined,
+				stdin: opts.interactive || opts.input !== undefined ? undefined : 'ignore',
+				env: opts.env,
+				cwd: opts.cwd,
+				stripFinalNewline: false,
+				maxBuffer: 8 * 1024 * 1024,
+			});
+			const durationMs = Math.round(performance.now() - started);
+			const notFound = (result as {code?: string}).code === 'ENOENT';
+			const out = {
+				exitCode: notFound ? null : (result.exitCode ?? null),
+				stdout: typeof result.stdout === 'string' ? result.stdout : '',
+				stderr: typeof result.stderr === 'string' ? result.stderr : '',
+				durationMs,
+				timedOut: Boolean(result.timedOut),
+				notFound,
+			};
+			log.log('debug', `ran ${shown}`, {exitCode: out.exitCode, durationMs, timedOut: out.timedOut, notFound});
+			return out;
+		} catch (error) {
+			const durationMs = Math.round(performance.now() - started);
+			log.log('warn', `could not run ${shown}: ${(error as Error).message}`);
+			return {exitCode: null, stdout: '', stderr: String((error as Error).message), durationMs, timedOut: false, notFound: false};
+		}
+	};
+}
+
+/** Maps undici / node errors onto one stable code the classifiers understand. */
+export function normaliseNetError(error: unknown): NetError {
+	if (error instanceof NetError) return error;
+	const err = error as {code?: string; name?: string; message?: string; cause?: {code?: string; message?: string}};
+	const code = err?.cause?.code ?? err?.code ?? err?.name ?? 'EUNKNOWN';
+	const map: Record<string, string> = {
+		UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
+		UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
+		UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
+		TimeoutError: 'ETIMEDOUT',
+		UND_ERR_SOCKET: 'ECONNRESET',
+		EPIPE: 'ECONNRESET',
+		UND_ERR_ABORTED: 'EABORTED',
+		AbortError: 'EABORTED',
+		EAI_AGAIN: 'ENOTFOUND',
+		EAI_NONAME: 'ENOTFOUND',
+		EAI_NODATA: 'ENOTFOUND',
+	};
+	const message = err?.cause?.message ?? err?.message ?? String(error);
+	return new NetError(message, map[code] ?? code);
+}
+
+function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+	return out;
+}
+
+async function readBounded(body: Dispatcher.ResponseData['body'], max: number, deadline: AbortSignal): Promise<{text: string; truncated: boolean}> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let truncated = false;
+	const onAbort = () => body.destroy(new NetError('body timed out', 'ETIMEDOUT'));
+	deadline.addEventListener('abort', onAbort, {once: true});
+	try {
+		for await (const chunk of body) {
+			const buf = chunk as Buffer;
+			if (size + buf.length > max) {
+				chunks.push(buf.subarray(0, max - size));
+				truncated = true;
+				body.destroy();
+				break;
+			}
+			chunks.push(buf);
+			size += buf.length;
+		}
+	} catch (error) {
+		if (!truncated) throw normaliseNetError(error);
+	} finally {
+		deadline.removeEventListener('abort', onAbort);
+	}
+	return {text: Buffer.concat(chunks).toString('utf8'), truncated};
+}
+
+function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal {
+	return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+}
+
+async function doRequest(dispatcher: Dispatcher, url: string, opts: HttpOptions, appSignal: AbortSignal): Promise<HttpResponse> {
+	const started = performance.now();
+	let res: Dispatcher.ResponseData;
+	const signal = combineSignals(appSignal, opts.signal);
+	try {
+		res = await undiciRequest(url, {
+			dispatcher,
+			method: opts.method ?? 'GET',
+			headers: opts.headers,
+			body: opts.body,
+			signal,
+			headersTimeout: opts.timeoutMs,
+			bodyTimeout: opts.bodyTimeoutMs ?? opts.timeoutMs,
+		});
+	} catch (error) {
+		throw normaliseNetError(error);
+	}
+	const headersMs = performance.now() - started;
+	const deadline = combineSignals(signal, AbortSignal.timeout(opts.bodyTimeoutMs ?? opts.timeoutMs));
+	const {text, truncated} = await readBounded(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY, deadline);
+	return {status: res.statusCode, headers: headerRecord(res.headers), text, truncated, headersMs, totalMs: performance.now() - started};
+}
+
+export function createHttpClient(appSignal: AbortSignal): HttpClient {
+	const agents = new Map<number, Agent>();
+	const agentFor = (timeoutMs: number) => {
+		let agent = agents.get(timeoutMs);
+		if (!agent) {
+			agent = new Agent({connect: {timeout: timeoutMs}, keepAliveTimeout: 1000, pipelining: 0});
+			agents.set(timeoutMs, agent);
+		}
+		return agent;
+	};
+	return {
+		request: (url, opts) => doRequest(agentFor(opts.timeoutMs), url, opts, appSignal),
+		async stream(url, opts): Promise<HttpStreamResponse> {
+			const started = performance.now();
+			const controller = new AbortController();
+			const signal = combineSignals(appSignal, opts.signal, controller.signal);
+			let res: Dispatcher.ResponseData;
+			try {
+				res = await undiciRequest(url, {
+					dispatcher: agentFor(opts.timeoutMs),
+					method: opts.method ?? 'POST',
+					headers: opts.headers,
+					body: opts.body,
+					signal,
+					headersTimeout: opts.timeoutMs,
+					bodyTimeout: opts.bodyTimeoutMs ?? opts.timeoutMs,
+				});
+			} catch (error) {
+				throw normaliseNetError(error);
+			}
+			const headersMs = performance.now() - started;
+			const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+			const body = res.body;
+			return {
+				status: res.statusCode,
+				headers: headerRecord(res.headers),
+				headersMs,
+				close: () => controller.abort(),
+				async *lines() {
+					let buffered = '';
+					let size = 0;
+					const decoder = new TextDecoder('utf-8');
+					try {
+						for await (const chunk of body) {
+							const buf = chunk as Buffer;
+							size += buf.length;
+							if (size > max) throw new NetError(`the reply grew beyond ${max} bytes`, 'ETOOBIG');
+							buffered += decoder.decode(buf, {stream: true});
+							let nl: number;
+							while ((nl = buffered.indexOf('\n')) >= 0) {
+								const line = buffered.slice(0, nl).trim();
+								buffered = buffered.slice(nl + 1);
+								if (line) yield line;
+							}
+							if (buffered.length > max) throw new NetError('a line of the reply is too long', 'ETOOBIG');
+						}
+					} catch (error) {
+						throw normaliseNetError(error);
+					} finally {
+						body.destroy();
+					}
+					const rest = (buffered + decoder.decode()).trim();
+					if (rest) yield rest;
+				},
+			};
+		},
+		session(origin, {timeoutMs}): HttpSession {
+			const client = new Client(origin, {connect: {timeout: timeoutMs}, pipelining: 1, keepAliveTimeout: 10_000});
+			return {
+				request: (p, opts) => doRequest(client, new URL(p, origin).toString(), opts, appSignal),
+				close: async () => {
+					await client.close().catch(() => undefined);
+				},
+			};
+		},
+	};
+}
+
+export function createNetProbe(appSignal: AbortSignal): NetProbe {
+	return {
+		async lookup(host, timeoutMs) {
+			const timer = new Promise<never>((_, reject) => {
+				const t = setTimeout(() => reject(new NetError(`DNS lookup of ${host} timed out`, 'ENOTFOUND')), timeoutMs);
+				t.unref();
+			});
+			try {
+				const found = await Promise.race([dnsLookup(host, {all: true, verbatim: true}), timer]);
+				return found.map((a) => ({address: a.address, family: a.family === 6 ? 6 : 4}));
+			} catch (error) {
+				throw normaliseNetError(error);
+			}
+		},
+		tcpConnect(host, port, timeoutMs) {
+			return new Promise((resolve, reject) => {
+				const started = performance.now();
+				const socket = net.connect({host, port, signal: appSignal});
+				const timer = setTimeout(() => {
+					socket.destroy();
+					reject(new NetError(`no TCP connection to ${host}:${port} within ${timeoutMs} ms`, 'ETIMEDOUT'));
+				}, timeoutMs);
+				socket.once('connect', () => {
+					clearTimeout(timer);
+					const ms = performance.now() - started;
+					socket.end();
+					socket.destroy();
+					resolve(ms);
+				});
+				socket.once('error', (error) => {
+					clearTimeout(timer);
+					reject(normaliseNetError(error));
+				});
+			});
+		},
+	};
+}
+
+export function timestamp(ms: number): string {
+	return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export function createFileSystem(clock: Clock): FileSystem {
+	return {
+		async readText(p) {
+			try {
+				return await fsp.readFile(p, 'utf8');
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+				throw error;
+			}
+		},
+		async stat(p) {
+			try {
+				const s = await fsp.lstat(p);
+				return {isFile: s.isFile(), isDirectory: s.isDirectory(), isSymbolicLink: s.isSymbolicLink(), mode: s.mode & 0o7777, size: s.size, mtimeMs: s.mtimeMs};
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+				throw error;
+			}
+		},
+		async writeAtomic(p, content, opts = {}) {
+			let backupPath: string | null = null;
+			let mode = opts.mode;
+			const existing = await fsp.stat(p).catch(() => null);
+			if (existing) {
+				mode ??= existing.mode & 0o7777;
+				if (opts.backup) {
+					backupPath = `${p}.bak-${timestamp(clock.now())}`;
+					let n = 1;
+					while (await fsp.access(backupPath, fsConstants.F_OK).then(() => true, () => false)) backupPath = `${p}.bak-${timestamp(clock.now())}-${n++}`;
+					await fsp.copyFile(p, backupPath, fsConstants.COPYFILE_EXCL);
+					await fsp.chmod(backupPath, existing.mode & 0o7777);
+				}
+			}
+			await fsp.mkdir(path.dirname(p), {recursive: true});
+			await writeFileAtomic(p, content, {mode: mode ?? 0o644, fsync: true});
+			return {backupPath};
+		},
+		async mkdirp(p, mode) {
+			await fsp.mkdir(p, {recursive: true, mode});
+		},
+		async remove(p) {
+			await fsp.rm(p, {force: true});
+		},
+		async readdir(p) {
+			try {
+				return await fsp.readdir(p);
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+				throw error;
+			}
+		},
+		async chmod(p, mode) {
+			await fsp.chmod(p, mode);
+		},
+	};
+}
+
+export const realClock: Clock = {
+	now: () => Date.now(),
+	sleep: (ms, signal) =>
+		new Promise((resolve, reject) => {
+			if (signal?.aborted) return reject(signal.reason);
+			const t = setTimeout(resolve, ms);
+			signal?.addEventListener(
+				'abort',
+				() => {
+					clearTimeout(t);
+					reject(signal.reason);
+				},
+				{once: true},
+			);
+		}),
+};
+
+export interface RealCtxOptions {
+	signal: AbortSignal;
+	log: Logger;
+	secrets?: SecretRegistry;
+	dryRun?: boolean;
+	env?: Record<string, string | undefined>;
+	platform?: NodeJS.Platform;
+}
+
+export function createRealCtx(opts: RealCtxOptions): Ctx {
+	const secrets = opts.secrets ?? new SecretRegistry();
+	const fs = createFileSystem(realClock);
+	return {
+		run: createCommandRunner(opts.signal, opts.log, secrets),
+		http: createHttpClient(opts.signal),
+		net: createNetProbe(opts.signal),
+		fs: opts.dryRun ? readOnlyFs(fs) : fs,
+		clock: realClock,
+		log: opts.log,
+		platform: opts.platform ?? process.platform,
+		env: opts.env ?? process.env,
+		home: os.homedir(),
+		cwd: process.cwd(),
+		signal: opts.signal,
+		secrets,
+		dryRun: Boolean(opts.dryRun),
+		progress: () => undefined,
+	};
+}
+
+/** In --dry-run every write is refused, so a bug cannot change the machine. */
+export function readOnlyFs(fs: FileSystem): FileSystem {
+	const refuse = async (): Promise<never> => {
+		throw new Error('dry run: refusing to change files');
+	};
+	return {...fs, writeAtomic: refuse, mkdirp: refuse, remove: refuse, chmod: refuse};
+}

@@ -1,0 +1,189 @@
+/**
+ * The runner: check → plan → (dry-run: show) → confirm → apply → check again (verify) → journal.
+ * A step that throws becomes a `crash` result; the app never crashes because of a step.
+ */
+import type {Ctx, FileSystem} from './context.js';
+import type {EventBus} from './events.js';
+import {hashInputs} from './hash.js';
+import {publicAnswers, recordStep, type Journal, type JournalRun} from './journal.js';
+import type {Answers, CheckResult, Plan, Step} from './types.js';
+
+export type RunMode = 'check' | 'apply' | 'dry-run';
+
+export interface RunStepOptions {
+	mode: RunMode;
+	answers: Answers;
+	bus: EventBus;
+	/** Asked before apply; resolve false to skip. Missing means yes (--yes). */
+	confirm?: (step: Step, plan: Plan) => Promise<boolean>;
+	journal?: Journal;
+	/** The journal's record of this run (files written, commands run) for `undo`. */
+	run?: JournalRun;
+	/** Apply even when check says ok (repair of a stale step). */
+	force?: boolean;
+	/** Per-check time limit; a check that takes longer fails with cause `timeout`. */
+	checkTimeoutMs?: number;
+}
+
+export interface StepOutcome {
+	result: CheckResult;
+	applied: boolean;
+	plan?: Plan;
+}
+
+function errorMessage(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return String(error);
+}
+
+export function crashResult(error: unknown, durationMs: number, what: string): CheckResult {
+	return {
+		status: 'crash',
+		summary: `${what} stopped with an unexpected error: ${errorMessage(error)}`,
+		details: ['This is a bug in the wizard, not in your setup. The log file has the details.'],
+		cause: 'crash',
+		durationMs,
+	};
+}
+
+async function timed(ctx: Ctx, fn: () => Promise<Omit<CheckResult, 'durationMs'>>, timeoutMs: number | undefined, what: string): Promise<CheckResult> {
+	const started = ctx.clock.now();
+	try {
+		const work = fn();
+		const result = timeoutMs
+			? await Promise.race([
+					work,
+					new Promise<never>((_, reject) => {
+						const t = setTimeout(() => reject(new CheckTimeout(timeoutMs)), timeoutMs);
+						t.unref?.();
+						void work.finally(() => clearTimeout(t)).catch(() => undefined);
+					}),
+				])
+			: await work;
+		return {...result, durationMs: ctx.clock.now() - started};
+	} catch (error) {
+		const durationMs = ctx.clock.now() - started;
+		if (error instanceof CheckTimeout) {
+			return {status: 'fail', summary: `${what} did not finish within ${error.ms} ms.`, details: [], cause: 'timeout', durationMs};
+		}
+		ctx.log.log('error', `${what} crashed`, {error: errorMessage(error), stack: (error as Error)?.stack});
+		return crashResult(error, durationMs, what);
+	}
+}
+
+class CheckTimeout extends Error {
+	constructor(readonly ms: number) {
+		super(`timed out after ${ms} ms`);
+	}
+}
+
+/** Wraps the filesystem so every write made by apply is recorded for `undo`. */
+function recordingFs(fs: FileSystem, run: JournalRun | undefined): FileSystem {
+	if (!run) return fs;
+	return {
+		...fs,
+		async writeAtomic(p, content, opts) {
+			const existed = (await fs.stat(p)) !== null;
+			const out = await fs.writeAtomic(p, content, {...opts, backup: existed ? (opts?.backup ?? true) : false});
+			run.files.push({path: p, backup: out.backupPath, created: !existed});
+			return out;
+		},
+	};
+}
+
+export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promise<StepOutcome> {
+	const {bus} = opts;
+	if (!step.available) {
+		const result: CheckResult = {
+			status: 'skipped',
+			summary: `Step ${step.number} (${step.title}) is not available in this version yet; nothing was checked or changed.`,
+			details: [],
+			durationMs: 0,
+		};
+		bus.emit({type: 'step:result', step: step.id, title: step.title, result, applied: false});
+		return {result, applied: false};
+	}
+
+	ctx = {...ctx, progress: (check, status, message) => bus.emit({type: 'step:progress', step: step.id, check, status, message: ctx.secrets.redact(message)})};
+	bus.emit({type: 'step:start', step: step.id, title: step.title, phase: 'check'});
+	const before = await timed(ctx, () => step.check(ctx, opts.answers), opts.checkTimeoutMs, `The check of step ${step.number}`);
+
+	const finish = (result: CheckResult, applied: boolean, plan?: Plan): StepOutcome => {
+		bus.emit({type: 'step:result', step: step.id, title: step.title, result, applied});
+		if (opts.journal && opts.mode !== 'dry-run') {
+			recordStep(opts.journal, step.id, {
+				status: result.status,
+				inputsHash: hashInputs(plan?.inputs ?? {}),
+				at: ctx.clock.now(),
+				summary: ctx.secrets.redact(result.summary),
+				error: result.status === 'ok' ? null : ctx.secrets.redact(result.summary),
+				answers: publicAnswers(opts.answers, ctx.secrets),
+			});
+		}
+		return {result, applied, plan};
+	};
+
+	if (opts.mode === 'check' || before.status === 'crash') return finish(before, false);
+
+	let plan: Plan;
+	try {
+		plan = await step.plan(ctx, opts.answers);
+	} catch (error) {
+		if (error && typeof error === 'object' && 'exitCode' in error) throw error; // usage errors go to the CLI
+		ctx.log.log('error', `planning step ${step.number} crashed`, {error: errorMessage(error)});
+		return finish(crashResult(error, 0, `Planning step ${step.number}`), false);
+	}
+
+	const changes = plan.actions.filter((a) => a.kind !== 'manual' && !(a.kind === 'file' && a.before === a.after));
+	if ((before.status === 'ok' && !opts.force) || changes.length === 0) {
+		if (plan.actions.some((a) => a.kind === 'manual')) bus.emit({type: 'step:plan', step: step.id, plan});
+		return finish(before, false, plan);
+	}
+
+	bus.emit({type: 'step:plan', step: step.id, plan});
+	if (opts.mode === 'dry-run') {
+		return finish(
+			{...before, details: [...before.details, `Dry run: ${changes.length} change(s) planned, nothing was changed.`]},
+			false,
+			plan,
+		);
+	}
+
+	if (opts.confirm && !(await opts.confirm(step, plan))) {
+		return finish({...before, status: 'skipped', summary: `Step ${step.number} was not applied (you declined). ${before.summary}`}, false, plan);
+	}
+
+	bus.emit({type: 'step:start', step: step.id, title: step.title, phase: 'apply'});
+	const applyCtx: Ctx = {...ctx, fs: recordingFs(ctx.fs, opts.run)};
+	const started = ctx.clock.now();
+	try {
+		await step.apply(applyCtx, plan, ctx.signal);
+		for (const action of plan.actions) {
+			if (action.kind === 'command') opts.run?.commands.push({argv: action.argv.map((a) => ctx.secrets.redact(a)), undo: action.undo ?? null});
+		}
+	} catch (error) {
+		if (ctx.signal.aborted) throw error;
+		ctx.log.log('error', `applying step ${step.number} failed`, {error: errorMessage(error)});
+		const failed = crashResult(error, ctx.clock.now() - started, `Applying step ${step.number}`);
+		// A deliberate, explained failure from apply is a fail, not a crash.
+		if (error instanceof StepFailure) return finish({...failed, status: 'fail', summary: error.message, details: error.details, remediation: error.remediation, cause: error.cause ?? null}, true, plan);
+		return finish(failed, true, plan);
+	}
+
+	bus.emit({type: 'step:start', step: step.id, title: step.title, phase: 'verify'});
+	const after = await timed(ctx, () => step.check(ctx, opts.answers), opts.checkTimeoutMs, `The check of step ${step.number}`);
+	return finish(after, true, plan);
+}
+
+/** Thrown by apply for an explained failure (e.g. a command exited non-zero): becomes `fail`. */
+export class StepFailure extends Error {
+	constructor(
+		message: string,
+		readonly details: string[] = [],
+		readonly remediation?: CheckResult['remediation'],
+		override readonly cause?: string,
+	) {
+		super(message);
+		this.name = 'StepFailure';
+	}
+}

@@ -1,0 +1,88 @@
+/**
+ * The step contract shared by every step module, the runner and the views.
+ * Nothing here imports UI code: steps run the same for real, in tests and in --dry-run.
+ */
+import type {Ctx} from './context.js';
+
+export type StepStatus = 'ok' | 'warn' | 'fail' | 'skipped' | 'crash';
+
+export type Role = 'server' | 'client';
+
+export type StepId =
+	| 'twingate-network'
+	| 'ollama-remote-access'
+	| 'client-address'
+	| 'ailice-config'
+	| 'service-account'
+	| 'connection-test';
+
+export interface Remediation {
+	/** Commands the user can run, each as an argument vector (never a shell string). */
+	commands?: string[][];
+	/** One or more sentences saying what to do. */
+	text?: string;
+	links?: string[];
+}
+
+export interface CheckResult {
+	status: StepStatus;
+	/** One line: what is true now. */
+	summary: string;
+	details: string[];
+	remediation?: Remediation;
+	/** A classified cause code when the result is a failure (e.g. `refused`). */
+	cause?: string | null;
+	/** Structured, non-secret data the step measured (e.g. models, latency). */
+	data?: Record<string, unknown>;
+	durationMs: number;
+}
+
+export type PlannedAction =
+	| {
+			kind: 'command';
+			argv: string[];
+			why: string;
+			/** The command needs the real terminal (sudo password, installer). */
+			interactive?: boolean;
+			/** The argv that reverses it, if any; recorded in the journal for `undo`. */
+			undo?: string[];
+	  }
+	| {
+			kind: 'file';
+			path: string;
+			why: string;
+			/** Current content, or null when the file does not exist yet. */
+			before: string | null;
+			after: string;
+			mode?: number;
+			/** True when the content is secret: never print it, only say that it changes. */
+			secret?: boolean;
+	  }
+	| {kind: 'manual'; why: string; text: string};
+
+export interface Plan {
+	actions: PlannedAction[];
+	/** Non-secret inputs that determine this plan; hashed into the journal to detect staleness. */
+	inputs: Record<string, unknown>;
+	notes?: string[];
+}
+
+/** Answers collected from flags or prompts. Secret values live only in memory. */
+export type Answers = Record<string, unknown>;
+
+export interface Step {
+	id: StepId;
+	number: number;
+	title: string;
+	/** Which machine runs the step. */
+	roles: Role[];
+	dependsOn: StepId[];
+	/** Read-only and idempotent: is the step done and healthy? */
+	check(ctx: Ctx, answers: Answers): Promise<Omit<CheckResult, 'durationMs'>>;
+	/** The exact changes apply would make. Never changes anything. */
+	plan(ctx: Ctx, answers: Answers): Promise<Plan>;
+	/** Performs the plan. The runner always calls check again afterwards. */
+	apply(ctx: Ctx, plan: Plan, signal: AbortSignal): Promise<void>;
+	/** False while another issue has not delivered the step (the UI says so). */
+	available: boolean;
+}

@@ -1,0 +1,40 @@
+/** Plain lines: for pipes, CI, --plain, screen readers and recorded sessions. No ANSI codes. */
+import type {EventBus, WizardEvent} from '../core/events.js';
+import type {CheckResult} from '../core/types.js';
+import {MARK, renderAction, shellQuote} from './format.js';
+
+export function formatResult(step: string | number, title: string, r: CheckResult): string[] {
+	const lines = [`${MARK[r.status]} ${step === '' ? '' : `Step ${step} · `}${title}: ${r.summary}`];
+	for (const d of r.details) lines.push(`    ${d}`);
+	if (r.status !== 'ok' && r.remediation) {
+		if (r.remediation.text) lines.push(`    Fix: ${r.remediation.text}`);
+		for (const c of r.remediation.commands ?? []) lines.push(`      $ ${shellQuote(c)}`);
+		for (const l of r.remediation.links ?? []) lines.push(`      ${l}`);
+	}
+	return lines;
+}
+
+export function attachPlainView(bus: EventBus, write: (line: string) => void, numbers: Record<string, number>): () => void {
+	return bus.on((event: WizardEvent) => {
+		switch (event.type) {
+			case 'step:start':
+				if (event.phase === 'check') write(`… Step ${numbers[event.step] ?? ''} · ${event.title}: checking`);
+				else if (event.phase === 'apply') write(`… Step ${numbers[event.step] ?? ''}: applying`);
+				else write(`… Step ${numbers[event.step] ?? ''}: verifying`);
+				break;
+			case 'step:progress':
+				if (event.status && event.status !== 'running') write(`  ${MARK[event.status]} ${event.message}`);
+				break;
+			case 'step:plan':
+				write(`  Plan for step ${numbers[event.step] ?? ''}:`);
+				for (const a of event.plan.actions) write(renderAction(a));
+				break;
+			case 'step:result':
+				for (const l of formatResult(numbers[event.step] ?? '', event.title, event.result)) write(l);
+				break;
+			case 'warning':
+				write(`! ${event.message}`);
+				break;
+		}
+	});
+}
