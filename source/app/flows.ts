@@ -129,10 +129,9 @@ function stepsSummary(session: Session, command: string): Record<string, unknown
 export async function flowSetup(session: Session, asker: Asker, options: Options): Promise<FlowResult> {
 	await askRole(session, asker);
 	const mode = options['dry-run'] ? 'dry-run' : 'apply';
+	const {INTERVIEWS} = await import('./interviews.js');
 	for (const step of session.stepsForRole()) {
-		if (step.id === 'connection-test' && !session.answers.url && step.available) {
-			if (asker.interactive) await askUrl(session, asker);
-		}
+		if (step.available) await INTERVIEWS[step.id]?.(session, asker);
 		await session.runStep(step, mode, {confirm: confirmWith(asker, options)});
 		if (session.ctx.signal.aborted) break;
 	}
