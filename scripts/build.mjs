@@ -18,7 +18,16 @@ await build({
 	minify: process.env.WIZARD_BUILD_MINIFY !== '0',
 	legalComments: 'none',
 	alias: {'react-devtools-core': `${root}scripts/stubs/empty.js`},
-	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
+	// CJS dependencies call require() and read __filename (write-file-atomic): give them both.
+	banner: {
+		js: [
+			"import {createRequire as __cr} from 'node:module';",
+			"import {fileURLToPath as __fu} from 'node:url';",
+			'const require = __cr(import.meta.url);',
+			'const __filename = __fu(import.meta.url);',
+			"const __dirname = __filename.replace(/[\\/][^\\/]*$/, '');",
+		].join(' '),
+	},
 	define: {'process.env.NODE_ENV': '"production"', __WIZARD_VERSION__: JSON.stringify(pkg.version)},
 	logLevel: 'warning',
 });

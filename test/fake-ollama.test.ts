@@ -308,10 +308,11 @@ describe('fake-ollama: faults', () => {
 		const f = await fake({fault: 'huge-body'});
 		const res = await fetch(`${f.url}/api/tags`);
 		expect(res.headers.get('content-length')).toBeNull();
+		expect(f.activeRequests()).toBe(1);
 		const got = await readSome(res, 4 * 1024 * 1024);
 		expect(got.length).toBeGreaterThanOrEqual(4 * 1024 * 1024);
 		expect(got.subarray(0, 11).toString()).toBe('{"models":[');
-		await waitFor(() => f.openConnections() === 0);
+		await waitFor(() => f.activeRequests() === 0);
 	});
 
 	it('endless-stream: chat chunks never finish', async () => {
@@ -322,7 +323,7 @@ describe('fake-ollama: faults', () => {
 		const lines = ndjson(text.slice(0, text.lastIndexOf('\n')));
 		expect(lines.length).toBeGreaterThan(20);
 		expect(lines.every((l) => l.done === false)).toBe(true);
-		await waitFor(() => f.openConnections() === 0);
+		await waitFor(() => f.activeRequests() === 0);
 	});
 
 	it('invalid-utf8: bodies carry bytes that are not UTF-8', async () => {

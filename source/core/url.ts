@@ -29,6 +29,7 @@ export function parseOllamaUrl(input: string): UrlCheck {
 	const raw = input.trim();
 	if (raw === '') return {ok: false, problem: 'The URL is empty. Give the Ollama address, e.g. http://ollama.home.internal:11434'};
 	if (raw.length > 2048) return {ok: false, problem: `The URL is ${raw.length} characters long; that cannot be an Ollama address.`};
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
 	if (/[\u0000-\u001f\u007f\s]/.test(raw) || raw.includes('\uFFFD')) {
 		return {ok: false, problem: `The URL ${show(raw)} contains spaces, control characters or invalid bytes; write it as http://HOST:11434`};
 	}

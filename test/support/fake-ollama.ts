@@ -117,8 +117,10 @@ export interface FakeOllama {
 	setFault(fault: Fault): void;
 	/** Changes options at runtime; `loaded` replaces the loaded list. */
 	set(opts: Partial<FakeOllamaOptions>): void;
-	/** Sockets currently open to the server. */
+	/** Sockets currently open to the server (note: undici may open a spare idle one). */
 	openConnections(): number;
+	/** Requests whose response has not closed yet (streaming, hanging or delayed ones). */
+	activeRequests(): number;
 	/** Stops listening, destroys every socket (also hanging or endless ones), clears timers. Idempotent. */
 	close(): Promise<void>;
 }
@@ -792,6 +794,9 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 		},
 		openConnections(): number {
 			return sockets.size;
+		},
+		activeRequests(): number {
+			return controllers.size;
 		},
 		close(): Promise<void> {
 			closing ??= new Promise<void>((resolve) => {
