@@ -1,20 +1,25 @@
-// Bundles the CLI into one ESM file with every runtime dependency inside (ux-anchors §4.5 recipe):
+// Bundles the CLI into ESM files (an entry plus lazily loaded chunks) with every runtime dependency inside (ux-anchors §4.5 recipe):
 // react-devtools-core aliased to an empty stub, a createRequire banner for CJS deps, production React.
 import {build} from 'esbuild';
-import {readFileSync, chmodSync} from 'node:fs';
+import {readFileSync, chmodSync, rmSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 
+rmSync(`${root}dist`, {recursive: true, force: true});
 await build({
 	entryPoints: [`${root}source/cli.ts`],
-	outfile: `${root}dist/cli.js`,
+	outdir: `${root}dist`,
+	entryNames: '[name]',
+	chunkNames: 'chunks/[name]-[hash]',
 	bundle: true,
 	platform: 'node',
 	format: 'esm',
 	target: 'node20.19',
-	splitting: false,
+	// Dynamic imports become chunks: --version/--help load a few KB, --json and plain runs never
+	// load React or Ink; every runtime dependency is still inside dist/ (nothing to install).
+	splitting: true,
 	minify: process.env.WIZARD_BUILD_MINIFY !== '0',
 	legalComments: 'none',
 	alias: {'react-devtools-core': `${root}scripts/stubs/empty.js`},

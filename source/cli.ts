@@ -18,6 +18,11 @@ async function entry(): Promise<number> {
 		process.stdout.write(`${await version()}\n`);
 		return 0;
 	}
+	if (argv.includes('--help') || argv.includes('-h')) {
+		const {helpFor} = await import('./cli/help.js');
+		process.stdout.write(helpFor(argv));
+		return 0;
+	}
 	const controller = new AbortController();
 	const onSignal = (signal: NodeJS.Signals) => {
 		controller.abort(new Error(`received ${signal}`));

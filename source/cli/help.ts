@@ -1,5 +1,5 @@
 /** --help text, generated from the flag table so it can never disagree with the parser. */
-import {COMMAND_FLAGS, FLAGS, type Command} from './flags.js';
+import {COMMANDS, COMMAND_FLAGS, FLAGS, type Command} from './flags.js';
 
 const ABOUT: Record<Command, {usage: string; what: string}> = {
 	setup: {
@@ -72,4 +72,11 @@ ${EXIT_TEXT}
 
 Run \`ollama-tunnel-wizard <command> --help\` for a command's flags.
 `;
+}
+
+/** Help for an argument list containing --help: the command's own help when one is named. */
+export function helpFor(argv: string[]): string {
+	const first = argv[0];
+	const command = first && (COMMANDS as readonly string[]).includes(first) ? (first as Command) : undefined;
+	return helpText(command);
 }
