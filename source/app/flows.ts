@@ -138,11 +138,9 @@ export async function flowSetup(session: Session, asker: Asker, options: Options
 	return {exitCode: session.failed() ? EXIT.failed : EXIT.ok, summary: stepsSummary(session, 'setup')};
 }
 
-export async function flowDoctor(session: Session, asker: Asker): Promise<FlowResult> {
-	await askRole(session, asker);
-	// Read-only: every applicable check, concurrently, each with its own time limit.
-	await Promise.all(session.stepsForRole().map((step) => session.runStep(step, 'check', {checkTimeoutMs: 30_000})));
-	return {exitCode: session.failed() ? EXIT.failed : EXIT.ok, summary: stepsSummary(session, 'doctor')};
+export async function flowDoctor(session: Session, asker: Asker, options: Options): Promise<FlowResult> {
+	const {flowDoctorFull} = await import('./doctor-flow.js');
+	return flowDoctorFull(session, asker, options);
 }
 
 export async function flowRepair(session: Session, asker: Asker, options: Options): Promise<FlowResult> {

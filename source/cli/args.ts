@@ -36,6 +36,8 @@ export const optionsSchema = z.object({
 	plain: z.boolean().optional(),
 	yes: z.boolean().optional(),
 	'dry-run': z.boolean().optional(),
+	perf: z.boolean().optional(),
+	fix: z.boolean().optional(),
 	role: z.enum(['server', 'client'], {message: '--role must be "server" (the Ollama host) or "client" (the AIlice side)'}).optional(),
 	url: urlValue.optional(),
 	model: modelValue.optional(),

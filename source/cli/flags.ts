@@ -17,13 +17,15 @@ export const FLAGS: Record<string, FlagSpec> = {
 	model: {type: 'string', value: 'NAME', help: 'Model to test, exactly as the server lists it (default: the first local model).'},
 	samples: {type: 'string', value: 'N', help: 'Latency samples over one kept-alive connection (1–100, default 5).'},
 	'timeout-ms': {type: 'string', value: 'MS', help: 'Connect and per-request timeout (100–600000, default 5000).'},
+	perf: {type: 'boolean', help: 'Also measure latency (min/p50/p95), time to first token and tokens/s; on the Ollama host also against 127.0.0.1.'},
+	fix: {type: 'boolean', help: 'Offer the fix for the diagnosis: run the owning step (plan → confirm → apply) and check again.'},
 	'chat-timeout-ms': {type: 'string', value: 'MS', help: 'Time allowed for the streamed test chat, including a cold model load (1000–1800000, default 120000).'},
 };
 
 export const COMMAND_FLAGS: Record<Command, string[]> = {
 	setup: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms'],
 	test: ['help', 'json', 'plain', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms'],
-	doctor: ['help', 'json', 'plain', 'role', 'url', 'model', 'timeout-ms'],
+	doctor: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'timeout-ms', 'samples', 'perf', 'fix'],
 	repair: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model'],
 };
 

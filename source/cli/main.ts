@@ -122,7 +122,7 @@ export function runFlow(parsed: ParsedArgs, session: Session, asker: Asker): Pro
 		case 'test':
 			return flowTest(session, asker);
 		case 'doctor':
-			return flowDoctor(session, asker);
+			return flowDoctor(session, asker, parsed.options);
 		case 'repair':
 			return flowRepair(session, asker, parsed.options);
 		case 'setup':
@@ -133,6 +133,16 @@ export function runFlow(parsed: ParsedArgs, session: Session, asker: Asker): Pro
 function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void {
 	const s = result.summary;
 	if (parsed.command === 'test') {
+		return;
+	}
+	if (parsed.command === 'doctor') {
+		const findings = (s.findings as {severity: string; detail: string; fix: string}[] | undefined) ?? [];
+		if (findings.length) {
+			io.out('');
+			io.out('Findings (severity, what to change):');
+			for (const f of findings) io.out(`  [${f.severity}] ${f.detail}\n      Fix: ${f.fix}`);
+		}
+		if (s.diagnosis && (s.diagnosis as {fixStep: string | null}).fixStep && !parsed.options.fix) io.out('The wizard can fix this itself: rerun with --fix.');
 		return;
 	}
 	if (typeof s.message === 'string') io.out(s.message);

@@ -11,7 +11,11 @@ export type WizardEvent =
 	| {type: 'step:progress'; step: StepId | string; message: string; check?: string; status?: 'running' | 'ok' | 'warn' | 'fail'}
 	| {type: 'step:plan'; step: StepId | string; plan: Plan}
 	| {type: 'step:result'; step: StepId | string; title: string; result: CheckResult; applied: boolean}
-	| {type: 'warning'; message: string};
+	| {type: 'warning'; message: string}
+	| {type: 'check:start'; check: string; layer: string; title: string}
+	| {type: 'check:slow'; check: string; afterMs: number}
+	| {type: 'check:result'; check: string; layer: string; title: string; status: 'ok' | 'warn' | 'fail' | 'skipped' | 'crash'; detail: string; durationMs: number}
+	| {type: 'diagnosis'; cause: string | null; layer: string | null; message: string; fix: string | null; evidence: {check: string; saw: string}[]};
 
 export type Listener = (event: WizardEvent) => void;
 

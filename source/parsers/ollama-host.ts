@@ -159,11 +159,15 @@ export function validateBindValue(value: string): BindCheck {
 		const colons = value.split(':').length - 1;
 		if (colons === 0) return {ok: false, problem: `${shown} has no port; Ollama would use 11434, but write it explicitly: ${joinHostPort(value, 11434)}.`};
 		if (colons > 1) {
-			const ip = parseIp(value);
+			const last = value.lastIndexOf(':');
+			const [prefix, suffix] = [value.slice(0, last), value.slice(last + 1)];
+			const withPort = /^\d+$/.test(suffix) && parseIp(prefix)?.kind() === 'ipv6' ? `[${prefix}]:${suffix}` : null;
+			const whole = parseIp(value)?.kind() === 'ipv6' ? `[${value}]:11434` : null;
+			const options = [withPort, whole].filter((option): option is string => option !== null);
 			return {
 				ok: false,
-				problem: ip?.kind() === 'ipv6'
-					? `${shown} is an IPv6 address without brackets or port; write [${value}]:11434.`
+				problem: options.length > 0
+					? `${shown} is an IPv6 address without brackets; write ${options.join(' or ')}.`
 					: `${shown} has more than one colon; IPv6 addresses go in brackets, e.g. [::]:11434.`,
 			};
 		}

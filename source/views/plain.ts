@@ -35,6 +35,18 @@ export function attachPlainView(bus: EventBus, write: (line: string) => void, nu
 			case 'warning':
 				write(`! ${event.message}`);
 				break;
+			case 'check:slow':
+				write(`  … ${event.check} is still running after ${Math.round(event.afterMs / 1000)} s`);
+				break;
+			case 'check:result':
+				write(`${MARK[event.status]} [${event.layer}] ${event.title}: ${event.detail}`);
+				break;
+			case 'diagnosis':
+				write('');
+				write(event.cause ? `Diagnosis (${event.layer}): ${event.message}` : `Diagnosis: ${event.message}`);
+				for (const e of event.evidence) write(`    evidence: ${e.check}: ${e.saw}`);
+				if (event.fix) write(`    Fix: ${event.fix}`);
+				break;
 		}
 	});
 }
