@@ -10,6 +10,7 @@ import {tagsReply, versionReply, isCloudModel} from '../core/ollama-api.js';
 import {parseAppBlocked, parseFirewallGlobalState} from '../parsers/firewall.js';
 import {parseLsofListeners, parseSsListeners, summariseListeners, type ListenerSummary} from '../parsers/listeners.js';
 import {isAtLeast} from '../parsers/ollama-cli.js';
+import {parseOllamaHostValue} from '../parsers/ollama-host.js';
 import {parseTwingateResources, parseTwingateStatus, parseScutilNcList} from '../parsers/twingate.js';
 import {parseDockerPsConnectors, parseSystemctlIsActive} from '../parsers/docker.js';
 import type {CheckOutcome, DoctorCheck, DoctorInput, Memo} from './types.js';
@@ -29,8 +30,20 @@ export async function findOllamaBinary(ctx: Ctx): Promise<string | null> {
 	return null;
 }
 
+/**
+ * The local server as the Ollama CLI finds it: OLLAMA_HOST if set, with 0.0.0.0/:: replaced by
+ * loopback (Ollama's ConnectableHost, ollama.md §2); otherwise 127.0.0.1:11434.
+ */
+export function localOllamaUrl(ctx: Ctx): string {
+	const raw = ctx.env.OLLAMA_HOST;
+	if (!raw) return LOCAL_OLLAMA;
+	const v = parseOllamaHostValue(raw);
+	const host = v.scope === 'all' ? '127.0.0.1' : v.host.includes(':') ? `[${v.host}]` : v.host;
+	return `${v.scheme}://${host}:${v.port}`;
+}
+
 async function localGet(ctx: Ctx, path: string, input: DoctorInput): Promise<HttpResponse> {
-	return ctx.http.request(`${LOCAL_OLLAMA}${path}`, {timeoutMs: input.timeoutMs, maxBodyBytes: 2 * 1024 * 1024});
+	return ctx.http.request(`${localOllamaUrl(ctx)}${path}`, {timeoutMs: input.timeoutMs, maxBodyBytes: 2 * 1024 * 1024});
 }
 
 function netCode(error: unknown): string {
@@ -69,8 +82,9 @@ const ollamaLocal: DoctorCheck = {
 			return {status: 'ok', detail: `answers; ${names.length} local model(s)${names.length ? `: ${names.slice(0, 4).join(', ')}` : ''}`, evidence: {models: names}};
 		} catch (error) {
 			const code = netCode(error);
-			if (code === 'ECONNREFUSED') return {status: 'fail', detail: 'nothing answers on 127.0.0.1:11434', cause: 'ollama-not-running', evidence: {code}};
-			return {status: 'fail', detail: `no answer on 127.0.0.1:11434 (${code})`, cause: 'ollama-not-running', evidence: {code}};
+			const where = localOllamaUrl(ctx).replace(/^https?:\/\//, '');
+			if (code === 'ECONNREFUSED') return {status: 'fail', detail: `nothing answers on ${where}`, cause: 'ollama-not-running', evidence: {code}};
+			return {status: 'fail', detail: `no answer on ${where} (${code})`, cause: 'ollama-not-running', evidence: {code}};
 		}
 	},
 };
@@ -349,7 +363,7 @@ const perfLocal: DoctorCheck = {
 	perfOnly: true,
 	required: false,
 	async run(ctx, input) {
-		const session = ctx.http.session(LOCAL_OLLAMA, {timeoutMs: input.timeoutMs});
+		const session = ctx.http.session(localOllamaUrl(ctx), {timeoutMs: input.timeoutMs});
 		try {
 			const samples: number[] = [];
 			for (let i = 0; i <= input.samples; i++) {
