@@ -144,30 +144,6 @@ export async function flowDoctor(session: Session, asker: Asker, options: Option
 }
 
 export async function flowRepair(session: Session, asker: Asker, options: Options): Promise<FlowResult> {
-	const journal = session.journal;
-	if (!journal || Object.keys(journal.steps).length === 0) {
-		return {
-			exitCode: EXIT.failed,
-			summary: {
-				schemaVersion: SCHEMA_VERSION,
-				type: 'summary',
-				command: 'repair',
-				status: 'fail',
-				message: 'There is no journal yet, so there is nothing to repair. Run the guided setup first: ollama-tunnel-wizard',
-				steps: [],
-			},
-		};
-	}
-	await askRole(session, asker);
-	const mode = options['dry-run'] ? 'dry-run' : 'apply';
-	for (const step of session.stepsForRole()) {
-		const entry = journal.steps[step.id];
-		if (entry && Object.keys(entry.answers).length) session.answers = {...entry.answers, ...stripUndefined(session.answers)};
-		await session.runStep(step, mode, {confirm: confirmWith(asker, options)});
-	}
-	return {exitCode: session.failed() ? EXIT.failed : EXIT.ok, summary: stepsSummary(session, 'repair')};
-}
-
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-	return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+	const {flowRepairFull} = await import('./repair-flow.js');
+	return flowRepairFull(session, asker, options);
 }

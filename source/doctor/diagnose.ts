@@ -124,7 +124,12 @@ export const RULES: Rule[] = [
 const CLIENT_FIRST = ['tunnel-down', 'resource-missing', 'wrong-address'];
 
 export function diagnose(records: readonly CheckRecord[], role: 'server' | 'client' = 'server'): Diagnosis {
-	const broken = records.filter((r) => (r.status === 'fail' || (r.status === 'warn' && r.cause)) && r.cause);
+	// Evidence-based inference: when the tunnel checks passed, silence from the Ollama host is a
+	// firewall dropping packets there, not the tunnel (ollama.md §8 rows 5–7).
+	const tunnelUp = records.some((r) => r.id === 'twingate.client' && r.status === 'ok');
+	const broken = records
+		.filter((r) => (r.status === 'fail' || (r.status === 'warn' && r.cause)) && r.cause)
+		.map((r) => (r.cause === 'timeout' && tunnelUp ? {...r, cause: 'firewall'} : r));
 	const rules = role === 'client' ? [...RULES.filter((r) => CLIENT_FIRST.includes(r.cause)), ...RULES.filter((r) => !CLIENT_FIRST.includes(r.cause))] : RULES;
 	for (const rule of rules) {
 		const hits = broken.filter((r) => r.cause && rule.when.includes(r.cause));

@@ -7,6 +7,8 @@ import type {EventBus} from '../core/events.js';
 import {Memo, type CheckRecord, type DoctorCheck, type DoctorInput} from './types.js';
 
 export const SLOW_AFTER_MS = 3000;
+/** A check may take its network timeout plus this much (parsing, a second short probe). */
+export const CHECK_ALLOWANCE_MS = 250;
 
 export function applicableChecks(checks: readonly DoctorCheck[], ctx: Ctx, input: DoctorInput): DoctorCheck[] {
 	return checks.filter(
@@ -39,7 +41,7 @@ export async function runChecks(checks: readonly DoctorCheck[], ctx: Ctx, input:
 			}, SLOW_AFTER_MS);
 			slowTimer.unref?.();
 			// Each check gets the per-check timeout plus a small allowance for its own parsing.
-			const limit = input.timeoutMs + 1000;
+			const limit = input.timeoutMs + CHECK_ALLOWANCE_MS;
 			let timer: NodeJS.Timeout | undefined;
 			try {
 				const outcome = await Promise.race([
