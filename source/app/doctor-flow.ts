@@ -49,13 +49,52 @@ export function doctorSummary(records: CheckRecord[], diagnosis: Diagnosis, extr
 	};
 }
 
+interface LatencyEvidence {
+	min: number;
+	p50: number;
+	p95: number;
+}
+
+/** The guide's "Monitor latency", measured: through the tunnel, against 127.0.0.1, and the difference. */
+export function perfReport(records: CheckRecord[]): Record<string, unknown> | null {
+	const remote = records.find((r) => r.id === 'network.test')?.evidence;
+	const local = records.find((r) => r.id === 'perf.local')?.evidence;
+	if (!remote && !local) return null;
+	const tunnel = (remote?.latencyMs as LatencyEvidence | null | undefined) ?? null;
+	const loopback = (local?.latencyMs as LatencyEvidence | null | undefined) ?? null;
+	const loadMs = (remote?.loadMs as number | null | undefined) ?? null;
+	return {
+		tunnelLatencyMs: tunnel,
+		localLatencyMs: loopback,
+		addedLatencyMs: tunnel && loopback ? Math.round((tunnel.p50 - loopback.p50) * 10) / 10 : null,
+		firstTokenMs: (remote?.firstTokenMs as number | null | undefined) ?? null,
+		tokensPerSecond: (remote?.tokensPerSecond as number | null | undefined) ?? null,
+		loadMs,
+		coldLoad: loadMs !== null && loadMs > 1000,
+	};
+}
+
 export async function flowDoctorFull(session: Session, asker: Asker, options: Options, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<FlowResult> {
 	const role = await askRole(session, asker);
 	const input = doctorInput(session, options, role);
 	const records = await runChecks(checks, session.ctx, input, session.bus);
 	const diagnosis = diagnose(records, role);
 	session.bus.emit({type: 'diagnosis', cause: diagnosis.cause, layer: diagnosis.layer, message: diagnosis.message, fix: diagnosis.fix, evidence: diagnosis.evidence});
-	let summary = doctorSummary(records, diagnosis);
+	const perf = input.perf ? perfReport(records) : null;
+	if (perf) {
+		const t = perf.tunnelLatencyMs as LatencyEvidence | null;
+		const l = perf.localLatencyMs as LatencyEvidence | null;
+		const parts = [
+			t ? `through the tunnel p50 ${t.p50} ms (min ${t.min}, p95 ${t.p95})` : null,
+			l ? `on 127.0.0.1 p50 ${l.p50} ms` : null,
+			perf.addedLatencyMs !== null ? `the tunnel adds ${String(perf.addedLatencyMs)} ms` : null,
+			perf.firstTokenMs !== null ? `first token ${String(perf.firstTokenMs)} ms` : null,
+			perf.tokensPerSecond !== null ? `${String(perf.tokensPerSecond)} tokens/s` : null,
+			perf.coldLoad ? `the model was loading (${String(perf.loadMs)} ms): keep it loaded with OLLAMA_KEEP_ALIVE` : null,
+		].filter(Boolean);
+		session.bus.emit({type: 'step:progress', step: 'doctor', check: 'perf', status: 'ok', message: `Performance: ${parts.join('; ') || 'no measurement (pass --url)'}`});
+	}
+	let summary = doctorSummary(records, diagnosis, perf ? {perf} : {});
 
 	if (options.fix && diagnosis.fixStep) {
 		const step = stepById(diagnosis.fixStep);

@@ -14,6 +14,7 @@ import {parseOllamaHostValue} from '../parsers/ollama-host.js';
 import {parseTwingateResources, parseTwingateStatus, parseScutilNcList} from '../parsers/twingate.js';
 import {parseDockerPsConnectors, parseSystemctlIsActive} from '../parsers/docker.js';
 import type {CheckOutcome, DoctorCheck, DoctorInput, Memo} from './types.js';
+import {envFileCheck, keyFileCheck} from './security.js';
 
 export const LOCAL_OLLAMA = 'http://127.0.0.1:11434';
 /** CVE-2026-7482 "Bleeding Llama" is fixed in 0.17.1 (ollama.md §9). */
@@ -349,7 +350,7 @@ const remoteTest: DoctorCheck = {
 		const report = await memo.get('remote-test', () =>
 			testConnection(ctx, {url, model: input.model, samples: input.perf ? input.samples : 1, timeoutMs: input.timeoutMs, chatTimeoutMs: Math.max(input.timeoutMs, 5000)}),
 		);
-		const evidence = {cause: report.cause, version: report.version, model: report.model, models: report.models, latencyMs: report.latencyMs, firstTokenMs: report.firstTokenMs, tokensPerSecond: report.tokensPerSecond};
+		const evidence = {cause: report.cause, version: report.version, model: report.model, models: report.models, latencyMs: report.latencyMs, firstTokenMs: report.firstTokenMs, tokensPerSecond: report.tokensPerSecond, loadMs: report.loadMs, warnings: report.warnings};
 		if (report.status === 'fail') return {status: 'fail', detail: report.message, cause: report.cause ?? undefined, evidence};
 		return {status: report.status, detail: report.message, evidence};
 	},
@@ -395,6 +396,8 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
 	securityBind,
 	securityFirewallOff,
 	securityOrigins,
+	keyFileCheck,
+	envFileCheck,
 ];
 
 export type {CheckOutcome};

@@ -1,0 +1,174 @@
+/**
+ * AIlice's rules for config.json as a zod schema (ailice.md §5 tables and the §11 validation
+ * checklist). Unknown keys pass through untouched (AIlice ignores or drops them itself, §3).
+ *
+ * `validateAiliceConfig` splits the findings: `errors` concern what the wizard writes (the Ollama
+ * provider, `modelID`, `agentModelConfig.DEFAULT`) or make the file unusable as a whole; `warnings`
+ * concern other parts the wizard does not own (reported, never "fixed").
+ */
+import {z} from 'zod';
+
+/** ailice.md §5 "Wrappers that exist"; AModelOllama does not exist (seed-corrections #17). */
+export const WRAPPERS = ['AModelChatGPT', 'AModelMistral', 'AModelAnthropic', 'AModelCausalLM', 'AModelLLAMA'] as const;
+/** ailice.md §5 formatter table. */
+export const FORMATTERS = [
+	'AFormatterGPT',
+	'AFormatterGPTVision',
+	'AFormatterClaudeVision',
+	'AFormatterVicuna',
+	'AFormatterLLAMA2',
+	'AFormatterLLAMA3',
+	'AFormatterSimple',
+	'AFormatterChatML',
+	'AFormatterAMAZON',
+	'AFormatterZephyr',
+	'AFormatterOpenChat',
+	'AFormatterCommandR',
+] as const;
+/** With AModelChatGPT only these work; tokenizer formatters crash there (ailice.md §5, seed-corrections #23). */
+export const CHATGPT_FORMATTERS = ['AFormatterGPT', 'AFormatterGPTVision'] as const;
+/** Keys AIlice passes itself; putting them in `args` raises TypeError (ailice.md §8). */
+export const FORBIDDEN_ARGS = ['timeout', 'model', 'messages', 'stream'] as const;
+/** AIlice's default providers (ailice.md §4): their extra keys are dropped by the merge (§3). */
+export const DEFAULT_PROVIDERS = ['oai', 'groq', 'openrouter', 'apipie', 'deepseek', 'mistral', 'anthropic', 'hf', 'peft'] as const;
+/** ailice.md §4 `services`: a partial value breaks startup (§3). */
+export const SERVICES = ['storage', 'browser', 'arxiv', 'google', 'duckduckgo', 'scripter', 'computer', 'speech'] as const;
+
+export const modelEntrySchema = z.looseObject({
+	formatter: z.enum(FORMATTERS, {message: `formatter must be an existing AFormatter* class (${FORMATTERS.slice(0, 2).join(', ')}, …)`}),
+	contextWindow: z.int({message: 'contextWindow must be a whole number'}).positive({message: 'contextWindow must be positive'}),
+	systemAsUser: z.boolean({message: 'systemAsUser must be true or false'}),
+	args: z
+		.record(z.string(), z.unknown(), {message: 'args must be an object'})
+		.refine((a) => !FORBIDDEN_ARGS.some((k) => Object.hasOwn(a, k)), {message: `args must not contain ${FORBIDDEN_ARGS.join(', ')} (AIlice passes them itself: TypeError)`})
+		.optional(),
+});
+
+export const providerSchema = z
+	.looseObject({
+		modelWrapper: z.enum(WRAPPERS, {message: `modelWrapper must be one of ${WRAPPERS.join(', ')} (AModelOllama does not exist)`}),
+		apikey: z.string().nullable().optional(),
+		baseURL: z.string().nullable().optional(),
+		modelList: z.record(z.string(), modelEntrySchema, {message: 'modelList must be an object of model name → settings'}),
+	})
+	.superRefine((p, c) => {
+		const raw = p as Record<string, unknown>;
+		if (['AModelChatGPT', 'AModelAnthropic', 'AModelMistral'].includes(p.modelWrapper) && !Object.hasOwn(raw, 'apikey')) {
+			c.addIssue({code: 'custom', path: ['apikey'], message: `apikey must be present for ${p.modelWrapper} (a missing key raises KeyError)`});
+		}
+		if (['AModelChatGPT', 'AModelAnthropic'].includes(p.modelWrapper) && !Object.hasOwn(raw, 'baseURL')) {
+			c.addIssue({code: 'custom', path: ['baseURL'], message: `baseURL must be present for ${p.modelWrapper} (null allowed)`});
+		}
+		if (p.modelWrapper === 'AModelChatGPT') {
+			for (const [name, m] of Object.entries(p.modelList)) {
+				if (!(CHATGPT_FORMATTERS as readonly string[]).includes(m.formatter)) {
+					c.addIssue({code: 'custom', path: ['modelList', name, 'formatter'], message: `with AModelChatGPT the formatter must be ${CHATGPT_FORMATTERS.join(' or ')} (tokenizer formatters crash)`});
+				}
+			}
+		}
+	});
+
+/** The Ollama provider the wizard writes: stricter (ailice.md §11 "For Ollama"). */
+export const ollamaProviderSchema = providerSchema.superRefine((p, c) => {
+	if (p.modelWrapper !== 'AModelChatGPT') c.addIssue({code: 'custom', path: ['modelWrapper'], message: 'modelWrapper must be AModelChatGPT for Ollama'});
+	if (typeof p.apikey !== 'string' || p.apikey === '') c.addIssue({code: 'custom', path: ['apikey'], message: 'apikey must be a non-empty string, e.g. "ollama" (null makes AIlice prompt at startup)'});
+	const url = p.baseURL;
+	if (typeof url !== 'string') {
+		c.addIssue({code: 'custom', path: ['baseURL'], message: 'baseURL must be http://HOST:11434/v1, not null'});
+	} else {
+		if (!/^https?:\/\//.test(url)) c.addIssue({code: 'custom', path: ['baseURL'], message: 'baseURL must start with http:// or https://'});
+		if (!/\/v1\/?$/.test(url)) c.addIssue({code: 'custom', path: ['baseURL'], message: 'baseURL must end in /v1 (without it AIlice gets 404)'});
+		if (url.includes('/chat/completions')) c.addIssue({code: 'custom', path: ['baseURL'], message: 'baseURL must not contain /chat/completions'});
+	}
+});
+
+export const configSchema = z.looseObject({
+	modelID: z.string({message: 'modelID must be a string'}).optional(),
+	agentModelConfig: z.record(z.string(), z.string(), {message: 'agentModelConfig must map agent types to "provider:model" strings'}).optional(),
+	models: z.record(z.string(), z.unknown(), {message: 'models must be an object of provider name → provider'}).optional(),
+	temperature: z.number({message: 'temperature must be a number'}).min(0, {message: 'temperature must be ≥ 0'}).nullable().optional(),
+	contextWindowRatio: z.number({message: 'contextWindowRatio must be a number'}).min(0).max(1, {message: 'contextWindowRatio must be between 0 and 1'}).optional(),
+	services: z.record(z.string(), z.unknown(), {message: 'services must be an object'}).optional(),
+	chatHistoryPath: z.string({message: 'chatHistoryPath must be a string'}).optional(),
+});
+
+export interface Finding {
+	/** Dotted path, e.g. `models.ollama.baseURL`. */
+	path: string;
+	message: string;
+}
+
+export interface Validation {
+	errors: Finding[];
+	warnings: Finding[];
+}
+
+function dotted(parts: readonly PropertyKey[]): string {
+	return parts.map((p) => (typeof p === 'string' && /^[A-Za-z_][\w-]*$/.test(p) ? p : JSON.stringify(String(p)))).join('.');
+}
+
+function findingsOf(error: z.ZodError, prefix: PropertyKey[]): Finding[] {
+	return error.issues.map((i) => ({path: dotted([...prefix, ...i.path]), message: i.message}));
+}
+
+/** `provider:model`, split at the first colon (ailice.md §6). */
+export function splitModelId(id: string): {provider: string; model: string} | null {
+	const at = id.indexOf(':');
+	if (at <= 0 || at === id.length - 1) return null;
+	return {provider: id.slice(0, at), model: id.slice(at + 1)};
+}
+
+export function validateAiliceConfig(value: unknown, ourProvider: string): Validation {
+	const errors: Finding[] = [];
+	const warnings: Finding[] = [];
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		errors.push({path: '(top level)', message: 'the top level must be a JSON object (a list raises TypeError in AIlice)'});
+		return {errors, warnings};
+	}
+	const top = configSchema.safeParse(value);
+	if (!top.success) {
+		for (const f of findingsOf(top.error, [])) (f.path === 'models' || f.path.startsWith('modelID') || f.path.startsWith('agentModelConfig') ? errors : warnings).push(f);
+		if (errors.length) return {errors, warnings};
+	}
+	const cfg = value as Record<string, unknown>;
+	const models = (cfg.models ?? {}) as Record<string, unknown>;
+	for (const [name, provider] of Object.entries(models)) {
+		const schema = name === ourProvider ? ollamaProviderSchema : providerSchema;
+		const r = schema.safeParse(provider);
+		if (!r.success) (name === ourProvider ? errors : warnings).push(...findingsOf(r.error, ['models', name]));
+	}
+	const known = (id: string): string | null => {
+		const s = splitModelId(id);
+		if (!s) return 'must be "provider:model" (AIlice splits at the first colon)';
+		const p = models[s.provider] as {modelList?: Record<string, unknown>} | undefined;
+		if (!p) return `names the provider ${JSON.stringify(s.provider)}, which is not in models`;
+		if (!p.modelList || !Object.hasOwn(p.modelList, s.model)) return `names the model ${JSON.stringify(s.model)}, which is not in models.${s.provider}.modelList (AIlice exits with status 0 at startup)`;
+		return null;
+	};
+	const ours = (id: string) => splitModelId(id)?.provider === ourProvider;
+	if (typeof cfg.modelID === 'string' && cfg.modelID !== '') {
+		const problem = known(cfg.modelID);
+		if (problem) (ours(cfg.modelID) ? errors : warnings).push({path: 'modelID', message: `${JSON.stringify(cfg.modelID)} ${problem}`});
+	}
+	const agents = cfg.agentModelConfig as Record<string, string> | undefined;
+	if (agents) {
+		if (!Object.hasOwn(agents, 'DEFAULT')) warnings.push({path: 'agentModelConfig', message: 'has no DEFAULT entry (AIlice exits when modelID is empty)'});
+		for (const [agent, id] of Object.entries(agents)) {
+			const problem = known(id);
+			if (problem) (ours(id) ? errors : warnings).push({path: dotted(['agentModelConfig', agent]), message: `${JSON.stringify(id)} ${problem}`});
+		}
+	}
+	if (cfg.services !== undefined) {
+		const services = cfg.services as Record<string, unknown>;
+		const missing = SERVICES.filter((s) => {
+			const entry = services[s];
+			return typeof entry !== 'object' || entry === null || typeof (entry as {addr?: unknown}).addr !== 'string';
+		});
+		if (missing.length) warnings.push({path: 'services', message: `is partial (no addr for ${missing.join(', ')}); AIlice then fails at startup. Better leave services out (ailice.md §3).`});
+	}
+	return {errors, warnings};
+}
+
+export function describeFinding(f: Finding): string {
+	return `${f.path}: ${f.message}`;
+}
