@@ -1,5 +1,5 @@
 /** The flag table: the single source for parsing and for --help (no dependencies, loads fast). */
-export const COMMANDS = ['setup', 'test', 'doctor', 'repair'] as const;
+export const COMMANDS = ['setup', 'test', 'doctor', 'repair', 'undo'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 type FlagSpec = {type: 'string' | 'boolean'; short?: string; multiple?: boolean; help: string; value?: string};
@@ -27,5 +27,6 @@ export const COMMAND_FLAGS: Record<Command, string[]> = {
 	test: ['help', 'json', 'plain', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms'],
 	doctor: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'timeout-ms', 'samples', 'perf', 'fix'],
 	repair: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model'],
+	undo: ['help', 'json', 'plain', 'yes', 'dry-run'],
 };
 

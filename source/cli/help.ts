@@ -14,6 +14,10 @@ const ABOUT: Record<Command, {usage: string; what: string}> = {
 		usage: 'ollama-tunnel-wizard doctor [--role server|client] [--url URL] [--json]',
 		what: 'Read-only checks of every step that applies to this machine; changes nothing.',
 	},
+	undo: {
+		usage: 'ollama-tunnel-wizard undo [--yes] [--dry-run] [--json]',
+		what: 'Reverts the last run’s file changes from the journal’s backups (showing the diff first) and runs the commands that reverse its system changes, after confirmation.',
+	},
 	repair: {
 		usage: 'ollama-tunnel-wizard repair [--yes] [--dry-run] [--json]',
 		what: 'Reads the journal, re-checks every step, and reruns only the steps that failed or whose inputs changed.',

@@ -127,6 +127,8 @@ export function runFlow(parsed: ParsedArgs, session: Session, asker: Asker): Pro
 			return flowRepair(session, asker, parsed.options);
 		case 'setup':
 			return flowSetup(session, asker, parsed.options);
+		case 'undo':
+			return import('../app/undo-flow.js').then((m) => m.flowUndo(session, asker, parsed.options));
 	}
 }
 

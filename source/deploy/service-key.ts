@@ -1,0 +1,75 @@
+/**
+ * The Twingate service key: a JSON document from Admin Console → Team → Services → Generate Key,
+ * shown once (seed-corrections #28, #29). It is opaque: the wizard checks only that it parses as JSON
+ * and has `network` (twingate.md §6.2). It is registered as a secret the moment it is read, and no
+ * sentence here ever quotes any part of it.
+ */
+import type {Ctx, SecretRegistry} from '../core/context.js';
+import {lineColumn} from '../ailice/json.js';
+import {readTarget} from '../ailice/files.js';
+
+export const MAX_KEY_BYTES = 64 * 1024;
+
+/** Registers the key and every longer string inside it, so no fragment can leak into output or logs. */
+export function registerServiceKey(secrets: SecretRegistry, text: string): void {
+	secrets.add(text);
+	secrets.add(text.trim());
+	try {
+		const value: unknown = JSON.parse(text);
+		secrets.add(JSON.stringify(value));
+		const walk = (v: unknown): void => {
+			if (typeof v === 'string') {
+				if (v.length >= 12) secrets.add(v);
+			} else if (Array.isArray(v)) v.forEach(walk);
+			else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+		};
+		walk(value);
+	} catch {
+		// not JSON: the whole text is registered already
+	}
+}
+
+export type KeyCheck = {ok: true; compact: string} | {ok: false; problem: string};
+
+/** Validates key content without ever quoting it. `where` names its origin, e.g. "The service key file /x". */
+export function checkServiceKeyText(text: string, where: string): KeyCheck {
+	if (text.trim() === '') return {ok: false, problem: `${where} is empty. Paste or save the JSON document Twingate showed when you generated the key.`};
+	if (text.length > MAX_KEY_BYTES) return {ok: false, problem: `${where} is ${text.length} characters long; a service key is a small JSON document (under 64 KB).`};
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (error) {
+		const pos = /position (\d+)/.exec((error as Error).message)?.[1];
+		const at = pos === undefined ? '' : ` (error at line ${lineColumn(text, Number(pos)).line}, column ${lineColumn(text, Number(pos)).column})`;
+		return {
+			ok: false,
+			problem: `${where} is not JSON${at}; a Twingate service key is the JSON document from Admin Console → Team → Services → Generate Key (its content is not shown here).`,
+		};
+	}
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		return {ok: false, problem: `${where} is JSON but not an object; a Twingate service key is a JSON object with a "network" field.`};
+	}
+	const network = (value as Record<string, unknown>).network;
+	if (typeof network !== 'string' || network.trim() === '') {
+		return {ok: false, problem: `${where} has no "network" field, so it does not look like a Twingate service key (twingate.md §6.2). Check that you saved the service key, not a Connector token.`};
+	}
+	return {ok: true, compact: JSON.stringify(value)};
+}
+
+export type KeyFile = {ok: true; mode: number | null; compact: string} | {ok: false; problem: string};
+
+/** Reads and checks a key file; registers its content as a secret before anything else happens. */
+export async function readServiceKeyFile(ctx: Ctx, file: string): Promise<KeyFile> {
+	const t = await readTarget(ctx, file, 'The service key file', {input: true});
+	if (!t.ok) return t;
+	if (!t.exists) return {ok: false, problem: `The service key file ${file} does not exist. Save the key Twingate showed (Team → Services → Generate Key) to that path with mode 0600.`};
+	registerServiceKey(ctx.secrets, t.text);
+	const c = checkServiceKeyText(t.text, `The service key file ${file}`);
+	if (!c.ok) return c;
+	return {ok: true, mode: t.mode, compact: c.compact};
+}
+
+/** Group or others can read it: the key should be 0600 (issue 4, twingate.md §6.5 key file). */
+export function tooOpen(mode: number | null): boolean {
+	return mode !== null && (mode & 0o077) !== 0;
+}
