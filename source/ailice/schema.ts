@@ -172,3 +172,19 @@ export function validateAiliceConfig(value: unknown, ourProvider: string): Valid
 export function describeFinding(f: Finding): string {
 	return `${f.path}: ${f.message}`;
 }
+
+/**
+ * A provider name for `--provider`: free, `ollama` by convention (ailice.md §11). No colon (AIlice
+ * splits model IDs at the first one, §6), and not one of AIlice's default providers, whose extra
+ * keys AIlice drops and whose own settings would be overwritten (§3).
+ */
+export function validateProviderName(name: string): {ok: true} | {ok: false; problem: string} {
+	const shown = name.length > 40 ? `${JSON.stringify(name.slice(0, 37))}…` : JSON.stringify(name);
+	if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+		return {ok: false, problem: `The provider name ${shown} must be 1–64 letters, digits, ".", "_" or "-" (no colon: AIlice splits "provider:model" at the first colon), e.g. ollama.`};
+	}
+	if ((DEFAULT_PROVIDERS as readonly string[]).includes(name.toLowerCase())) {
+		return {ok: false, problem: `The provider name ${shown} is one of AIlice's built-in providers; writing Ollama's address into it would replace that provider's settings. Use a separate name such as ollama.`};
+	}
+	return {ok: true};
+}
