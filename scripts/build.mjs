@@ -15,6 +15,8 @@ await build({
 	chunkNames: 'chunks/[name]-[hash]',
 	bundle: true,
 	platform: 'node',
+	// Prefer ESM builds: jsonc-parser's UMD "main" requires './impl/format' at run time, which a bundle cannot.
+	mainFields: ['module', 'main'],
 	format: 'esm',
 	target: 'node20.19',
 	// Dynamic imports become chunks: --version/--help load a few KB, --json and plain runs never

@@ -36,6 +36,16 @@ export function parseOllamaUrl(input: string): UrlCheck {
 	if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
 		return {ok: false, problem: `The URL ${show(raw)} has no scheme; write it as http://${raw.replace(/^\/+/, '')}`};
 	}
+	const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(raw)?.[1] ?? '';
+	if (authority.includes('@')) return {ok: false, problem: `The URL ${show(raw)} contains a user name or password; Ollama has no authentication, remove it.`};
+	if (!authority.includes('[') && (authority.match(/:/g)?.length ?? 0) >= 2) {
+		return {ok: false, problem: `The URL ${show(raw)} has an IPv6 address without brackets; write it as http://[ADDRESS]:11434`};
+	}
+	// The port is judged before the URL parser, which would only say "invalid URL".
+	const early = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^/:?#]*)(?::([^/?#]*))?/i.exec(raw)?.[1];
+	if (early !== undefined && (!/^\d{1,5}$/.test(early) || Number(early) < 1 || Number(early) > 65535)) {
+		return {ok: false, problem: `The port ${show(early)} in ${show(raw)} is not a port number between 1 and 65535 (Ollama uses 11434).`};
+	}
 	let url: URL;
 	try {
 		url = new URL(raw);

@@ -1,0 +1,347 @@
+/**
+ * Step 4's analysis, shared by check and plan: where AIlice's files are, what they hold, what the
+ * answers want, and the exact file changes. Read-only: it reads files, asks the Ollama server
+ * (`/api/tags`, `/api/show`) and, when a secret is involved, asks git whether a file could be
+ * committed. Nothing here writes.
+ */
+import type {Ctx} from '../core/context.js';
+import {explain} from '../core/causes.js';
+import type {PlannedAction, Remediation, Role} from '../core/types.js';
+import {parseOllamaUrl} from '../core/url.js';
+import {checkServiceKeyText, readServiceKeyFile, registerServiceKey, tooOpen} from '../deploy/service-key.js';
+import {envValue, mergeDotenv} from './dotenv.js';
+import {gitExposed, readTarget} from './files.js';
+import {isPlainObject, parseStrictJson} from './json.js';
+import {ConfigShapeError, mergeAiliceConfig, mergeOverlay, type ModelSpec} from './merge.js';
+import {fetchContextLength, fetchModels, resolveModelNames} from './models.js';
+import {ailiceConfigPath, ailiceOverlayPath, resolveUserPath} from './paths.js';
+import {describeFinding, validateAiliceConfig, validateProviderName} from './schema.js';
+
+export const DEFAULT_PROVIDER = 'ollama';
+/** contextWindow is capped to this unless the user chooses otherwise (issue 4; ailice.md §8 "Other settings"). */
+export const DEFAULT_CONTEXT_CAP = 8192;
+
+/** The answers step 4 reads (from flags, the card, or the interview). */
+export interface AiliceAnswers {
+	url?: string;
+	/** Models to configure, as given (resolved against /api/tags). */
+	models?: string[];
+	/** A single --model (setup); used when `models` is absent. */
+	model?: string;
+	/** Models from a connection card; used when neither of the above is given. */
+	cardModels?: string[];
+	provider?: string;
+	setDefault?: boolean;
+	contextWindow?: number;
+	ailiceConfig?: string;
+	envFile?: string;
+	serviceKeyFile?: string;
+	/** Pasted key content: secret, memory only (never in the journal: its name matches /key/). */
+	serviceKey?: string;
+	role?: Role;
+	/** The user said Ollama runs on this same machine (then a loopback URL is right). */
+	ollamaOnThisMachine?: boolean;
+	timeoutMs?: number;
+}
+
+export interface Problem {
+	summary: string;
+	details: string[];
+	cause: string;
+	remediation?: Remediation;
+}
+
+export interface Analysis {
+	configPath: string;
+	/** `inspect`: no URL given (doctor): only the existing file is checked. */
+	mode: 'inspect' | 'configure';
+	problem: Problem | null;
+	/** Only real changes. */
+	actions: PlannedAction[];
+	/** Human lines describing the changes. */
+	changes: string[];
+	warnings: string[];
+	info: string[];
+	/** Files whose old content holds a secret: replaced without a backup copy. */
+	noBackup: string[];
+	inputs: Record<string, unknown>;
+	data: Record<string, unknown>;
+}
+
+const CONFIG = "AIlice's config.json";
+const OVERLAY = "The web app's overlay user_config.json";
+
+function wantedModels(a: AiliceAnswers): string[] {
+	if (a.models && a.models.length) return a.models;
+	if (a.model) return [a.model];
+	return a.cardModels ?? [];
+}
+
+export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
+	const loc = ailiceConfigPath(ctx, a.ailiceConfig);
+	const provider = a.provider ?? DEFAULT_PROVIDER;
+	const out: Analysis = {
+		configPath: loc.path,
+		mode: a.url ? 'configure' : 'inspect',
+		problem: null,
+		actions: [],
+		changes: [],
+		warnings: [],
+		info: [],
+		noBackup: [],
+		inputs: {configPath: loc.path, provider},
+		data: {configPath: loc.path, provider},
+	};
+	const stop = (p: Problem): Analysis => ({...out, problem: p, actions: []});
+
+	if (a.serviceKey) registerServiceKey(ctx.secrets, a.serviceKey);
+
+	const target = await readTarget(ctx, loc.path, CONFIG);
+	if (!target.ok) return stop({summary: `${target.problem} Nothing was changed.`, details: [], cause: 'config-path', remediation: {text: 'Pass --ailice-config with the path of the file AIlice reads (it prints "config.json is located at <path>" at startup; ailice.md §2).'}});
+	let current: unknown = undefined;
+	if (target.exists) {
+		const parsed = parseStrictJson(target.text);
+		if (!parsed.ok) {
+			return stop({
+				summary: `${CONFIG} at ${loc.path} is not valid JSON: line ${parsed.line}, column ${parsed.column}: ${parsed.message}. Nothing was changed.`,
+				details: ['AIlice reads it with Python’s json.load: no comments and no trailing commas (ailice.md §3, seed-corrections #21).'],
+				cause: 'config-invalid',
+				remediation: {text: `Fix line ${parsed.line} of ${loc.path}, or move the file aside so the wizard writes a minimal valid one; then run the wizard again.`},
+			});
+		}
+		current = parsed.value;
+	}
+
+	if (out.mode === 'inspect') return inspectExisting(ctx, out, target.exists ? current : undefined, provider);
+
+	// ---- configure: what the answers want --------------------------------------------------------
+	const pn = validateProviderName(provider);
+	if (!pn.ok) return stop({summary: pn.problem, details: [], cause: 'usage'});
+	const u = parseOllamaUrl(a.url ?? '');
+	if (!u.ok) return stop({summary: u.problem, details: [], cause: 'usage'});
+	const url = u.url;
+	if (url.loopback && a.role === 'client' && !a.ollamaOnThisMachine) {
+		return stop({
+			summary: `${url.host} is this machine, but this is the AIlice side and Ollama runs on another machine: AIlice would look for Ollama here.`,
+			details: ['Use the Twingate Resource alias the Ollama host published in step 3, e.g. http://ollama.internal:11434 (seed-corrections #18).'],
+			cause: 'loopback',
+			remediation: {text: 'Pass --url with the Resource alias, or --card with the connection card from step 3.'},
+		});
+	}
+	if (url.cgnat) out.warnings.push(`${url.host} is a 100.64.0.0/10 tunnel handle that only means something on the machine that assigned it; use the Resource alias instead (seed-corrections #13–15, #19).`);
+	const wanted = wantedModels(a);
+	if (wanted.length === 0) return stop({summary: 'No model was chosen for AIlice.', details: [], cause: 'usage', remediation: {text: 'Pass --model NAME (repeatable) with names the server lists, or --card.'}});
+
+	const live = await fetchModels(ctx, url, a.timeoutMs);
+	if (!live.ok) {
+		const d = live.diagnosis;
+		return stop({summary: `The model list could not be read from ${url.origin}: ${d.message} Nothing was changed.`, details: [], cause: d.cause, remediation: {text: d.fix, commands: d.commands}});
+	}
+	const resolved = resolveModelNames(live.value, wanted);
+	if (!resolved.ok) {
+		const d = explain('model-missing', {host: url.host, port: url.port, model: resolved.missing[0], models: live.value.local});
+		return stop({summary: `${d.message} Nothing was changed.`, details: resolved.missing.length > 1 ? [`Also missing: ${resolved.missing.slice(1).join(', ')}`] : [], cause: 'model-missing', remediation: {text: d.fix}});
+	}
+	for (const n of resolved.names) {
+		if (live.value.cloud.includes(n)) out.warnings.push(`${n} is a cloud model: it runs on ollama.com under the server owner's account, not on the server (seed-corrections #39).`);
+	}
+
+	const cap = a.contextWindow ?? DEFAULT_CONTEXT_CAP;
+	const specs: ModelSpec[] = [];
+	const windows: Record<string, number> = {};
+	for (const name of resolved.names) {
+		const cl = await fetchContextLength(ctx, url, name, a.timeoutMs);
+		if (!cl.ok) {
+			const d = cl.diagnosis;
+			return stop({summary: `The context length of ${name} could not be read from ${url.origin}: ${d.message} Nothing was changed.`, details: [], cause: d.cause, remediation: {text: d.fix}});
+		}
+		const length = cl.value;
+		const cw = length === null ? cap : Math.min(length, cap);
+		if (length === null) out.warnings.push(`The server does not report a context length for ${name}; contextWindow is set to ${cap}.`);
+		else if (length < cap) out.info.push(`${name}: contextWindow ${cw} (the model's maximum; ${cap} asked).`);
+		else out.info.push(`${name}: contextWindow ${cw} (capped from the model's ${length}; AIlice does not send it to Ollama, keep it ≤ the server's real context, ailice.md §8).`);
+		specs.push({name, contextWindow: cw});
+		windows[name] = cw;
+	}
+
+	const setDefault = Boolean(a.setDefault);
+	let merged;
+	try {
+		merged = mergeAiliceConfig(target.exists ? target.text : null, {provider, baseURL: url.openaiBase, models: specs, setDefault});
+	} catch (error) {
+		if (error instanceof ConfigShapeError) return stop({summary: `${CONFIG} at ${loc.path}: ${error.message} Nothing was changed.`, details: [], cause: 'config-shape'});
+		throw error;
+	}
+	const mergedDoc = JSON.parse(merged.text) as unknown;
+	const v = validateAiliceConfig(mergedDoc, provider);
+	if (v.errors.length) {
+		return stop({
+			summary: `The merged ${CONFIG} would break AIlice's rules, so nothing was written: ${describeFinding(v.errors[0] ?? {path: '', message: ''})}.`,
+			details: v.errors.slice(1).map(describeFinding),
+			cause: 'config-rules',
+			remediation: {text: `Fix those keys in ${loc.path} (ailice.md §5, §11), then run the wizard again.`},
+		});
+	}
+	for (const w of v.warnings) out.warnings.push(`${CONFIG}: ${describeFinding(w)} (not changed by the wizard).`);
+	if (merged.text !== target.text) {
+		out.actions.push({
+			kind: 'file',
+			path: loc.path,
+			why: target.exists
+				? `Set the ${provider} provider (AModelChatGPT, apikey "ollama", baseURL ${url.openaiBase}) and its models; every other key stays as it was (ailice.md §3, §11).`
+				: `Create a minimal valid ${CONFIG} with the ${provider} provider (ailice.md §11); AIlice fills in its defaults on first start.`,
+			before: target.exists ? target.text : null,
+			after: merged.text,
+			...(target.exists ? {} : {mode: 0o600}),
+		});
+		out.changes.push(...merged.changes.map((c) => `config.json: ${c}`));
+	}
+	if (setDefault) out.info.push(`modelID and agentModelConfig.DEFAULT: ${merged.defaultId} (AIlice's own default points at OpenRouter; ailice.md §6).`);
+	else {
+		const id = isPlainObject(mergedDoc) ? mergedDoc.modelID : undefined;
+		if (id !== merged.defaultId) {
+			out.info.push(`The default model was left as it was${typeof id === 'string' && id ? ` (${id})` : ' (AIlice’s default points at OpenRouter)'}; start AIlice with --modelID=${merged.defaultId}, or pass --set-default (ailice.md §6).`);
+		}
+	}
+
+	// ---- the web app's overlay (ailice.md §7) --------------------------------------------------
+	const chatHistoryPath = isPlainObject(mergedDoc) ? mergedDoc.chatHistoryPath : undefined;
+	const overlayPath = ailiceOverlayPath(ctx, chatHistoryPath);
+	out.data.overlayPath = overlayPath;
+	const ot = await readTarget(ctx, overlayPath, OVERLAY);
+	if (!ot.ok) out.warnings.push(`${ot.problem} It was not updated; if it names the ${provider} provider, its baseURL overrides config.json's (ailice.md §7).`);
+	else if (ot.exists) {
+		const mo = mergeOverlay(ot.text, {provider, baseURL: url.openaiBase, defaultId: setDefault ? merged.defaultId : null});
+		if (mo.kind === 'invalid') {
+			out.warnings.push(`${OVERLAY} at ${overlayPath} was not updated because ${mo.reason}. The web app will fail to load it until it is fixed or deleted.`);
+		} else {
+			if (mo.text !== ot.text) {
+				out.actions.push({kind: 'file', path: overlayPath, why: `The web app overlays this file on config.json: its ${provider} provider keys and agentModelConfig must agree, or a stale baseURL wins (ailice.md §7).`, before: ot.text, after: mo.text});
+				out.changes.push(...mo.changes.map((c) => `user_config.json: ${c}`));
+			}
+			if (mo.kind === 'not-named') out.info.push(`${OVERLAY} does not name the ${provider} provider, so config.json's baseURL applies.`);
+		}
+	}
+
+	// ---- the service key (step 5) ---------------------------------------------------------------
+	let keyFile: string | undefined;
+	if (a.serviceKeyFile) {
+		keyFile = resolveUserPath(ctx, a.serviceKeyFile);
+		const kf = await readServiceKeyFile(ctx, keyFile);
+		if (!kf.ok) return stop({summary: `${kf.problem} Nothing was changed.`, details: [], cause: 'service-key'});
+		if (tooOpen(kf.mode)) {
+			out.actions.push({kind: 'command', argv: ['chmod', '600', keyFile], why: `The service key file is readable by others (mode ${(kf.mode ?? 0).toString(8)}); a service key must be 0600.`, undo: ['chmod', (kf.mode ?? 0o600).toString(8), keyFile]});
+			out.changes.push(`${keyFile}: mode → 600`);
+		}
+		if ((await gitExposed(ctx, keyFile)) === true) out.warnings.push(`The service key file ${keyFile} is inside a git work tree and not ignored: move it outside any repository (or ignore it) so it is never committed.`);
+	} else if (a.serviceKey) {
+		const c = checkServiceKeyText(a.serviceKey, 'The pasted service key');
+		if (!c.ok) return stop({summary: c.problem, details: [], cause: 'service-key'});
+	}
+
+	// ---- the .env for the container entrypoint (ailice.md §9; seed-corrections #40, #41) ---------
+	if (a.envFile) {
+		const envPath = resolveUserPath(ctx, a.envFile);
+		out.data.envFile = envPath;
+		const et = await readTarget(ctx, envPath, 'The .env file');
+		if (!et.ok) return stop({summary: `${et.problem} Nothing was changed.`, details: [], cause: 'env-path'});
+		const set: Record<string, string | null> = {OLLAMA_BASE_URL: url.origin, OLLAMA_TUNNEL_TYPE: 'twingate'};
+		if (keyFile) {
+			set.TWINGATE_SERVICE_KEY_FILE = keyFile;
+			set.TWINGATE_SERVICE_KEY = null;
+		} else if (a.serviceKey) {
+			set.TWINGATE_SERVICE_KEY = JSON.stringify(JSON.parse(a.serviceKey));
+			set.TWINGATE_SERVICE_KEY_FILE = null;
+		}
+		let env;
+		try {
+			env = mergeDotenv(et.exists ? et.text : null, set);
+		} catch (error) {
+			return stop({summary: `The .env file ${envPath} cannot be written: ${(error as Error).message}. Nothing was changed.`, details: [], cause: 'env-path'});
+		}
+		const oldSecret = Boolean(envValue(et.exists ? et.text : null, 'TWINGATE_SERVICE_KEY'));
+		const newSecret = Boolean(envValue(env.text, 'TWINGATE_SERVICE_KEY'));
+		if (oldSecret) out.noBackup.push(envPath);
+		const why = `OLLAMA_BASE_URL and OLLAMA_TUNNEL_TYPE${keyFile ? ', TWINGATE_SERVICE_KEY_FILE' : newSecret ? ', TWINGATE_SERVICE_KEY' : ''} for the step-5 container entrypoint. AIlice itself reads no .env (ailice.md §9); every other line stays.${oldSecret ? ' No backup copy is kept: the old file holds a service key.' : ''}`;
+		if (env.text !== (et.text ?? '') || !et.exists) {
+			out.actions.push({kind: 'file', path: envPath, why, before: et.exists ? et.text : null, after: env.text, ...(newSecret || !et.exists ? {mode: 0o600} : {}), ...(newSecret || oldSecret ? {secret: true} : {})});
+			out.changes.push(`.env: ${env.changed.length ? env.changed.join(', ') : 'created'}`);
+		} else if (newSecret && tooOpen(et.mode)) {
+			out.actions.push({kind: 'command', argv: ['chmod', '600', envPath], why: 'The .env holds the service key and is readable by others; it must be 0600.', undo: ['chmod', (et.mode ?? 0o600).toString(8), envPath]});
+			out.changes.push(`${envPath}: mode → 600`);
+		}
+		if (newSecret) {
+			out.warnings.push('The service key’s content is in the .env (mode 0600). A key file referenced by TWINGATE_SERVICE_KEY_FILE, outside any repository, is safer (seed-corrections #41).');
+			if ((await gitExposed(ctx, envPath)) === true) out.warnings.push(`The .env ${envPath} holds the service key and is inside a git work tree without being ignored: add it to .gitignore now, or it may be committed.`);
+		}
+		out.inputs.envFile = envPath;
+	}
+
+	out.inputs = {
+		...out.inputs,
+		url: url.origin,
+		models: resolved.names,
+		contextWindows: windows,
+		setDefault,
+		serviceKeyFile: keyFile ?? null,
+		pastedKey: Boolean(!keyFile && a.serviceKey),
+	};
+	out.data = {...out.data, baseURL: url.openaiBase, models: resolved.names, contextWindows: windows, defaultId: merged.defaultId, setDefault};
+	return out;
+}
+
+/** Doctor mode: is the existing config.json usable for the provider? */
+async function inspectExisting(ctx: Ctx, out: Analysis, doc: unknown, provider: string): Promise<Analysis> {
+	if (doc === undefined) {
+		return {
+			...out,
+			problem: {
+				summary: `There is no ${CONFIG} at ${out.configPath} yet, so AIlice has no Ollama provider.`,
+				details: ['AIlice writes its defaults there on first start (ailice.md §3); the wizard writes a minimal valid one (§11).'],
+				cause: 'not-configured',
+				remediation: {text: 'Run: ollama-tunnel-wizard configure-ailice --url http://<alias>:11434 --model <name> --set-default'},
+			},
+		};
+	}
+	const v = validateAiliceConfig(doc, provider);
+	const models = isPlainObject(doc) && isPlainObject(doc.models) ? doc.models : {};
+	const p = models[provider];
+	if (v.errors.length) {
+		return {...out, problem: {summary: `${CONFIG} at ${out.configPath} breaks AIlice's rules: ${describeFinding(v.errors[0] ?? {path: '', message: ''})}.`, details: v.errors.slice(1).map(describeFinding), cause: 'config-rules'}};
+	}
+	if (!isPlainObject(p)) {
+		return {
+			...out,
+			problem: {
+				summary: `${CONFIG} at ${out.configPath} has no ${provider} provider, so AIlice cannot reach Ollama.`,
+				details: [],
+				cause: 'not-configured',
+				remediation: {text: `Run: ollama-tunnel-wizard configure-ailice --url http://<alias>:11434 --model <name>${provider === DEFAULT_PROVIDER ? '' : ` --provider ${provider}`} --set-default`},
+			},
+		};
+	}
+	for (const w of v.warnings) out.warnings.push(describeFinding(w));
+	const baseURL = typeof p.baseURL === 'string' ? p.baseURL : '';
+	const names = isPlainObject(p.modelList) ? Object.keys(p.modelList) : [];
+	out.data = {...out.data, baseURL, models: names};
+	out.info.push(`Provider ${provider}: baseURL ${baseURL}, models ${names.join(', ') || '(none)'}.`);
+	const overlayPath = ailiceOverlayPath(ctx, isPlainObject(doc) ? doc.chatHistoryPath : undefined);
+	const ot = await readTarget(ctx, overlayPath, OVERLAY);
+	if (ot.ok && ot.exists) {
+		const parsed = parseStrictJson(ot.text);
+		const op = parsed.ok && isPlainObject(parsed.value) && isPlainObject(parsed.value.models) ? parsed.value.models[provider] : undefined;
+		if (!parsed.ok) out.warnings.push(`${OVERLAY} at ${overlayPath} is not valid JSON (line ${parsed.line}, column ${parsed.column}).`);
+		else if (isPlainObject(op) && op.baseURL !== p.baseURL) {
+			return {
+				...out,
+				problem: {
+					summary: `${OVERLAY} at ${overlayPath} sets ${provider}.baseURL to ${JSON.stringify(op.baseURL)}, which overrides config.json's ${JSON.stringify(p.baseURL)} in the web app (ailice.md §7).`,
+					details: [],
+					cause: 'overlay-stale',
+					remediation: {text: 'Run configure-ailice again: it updates the overlay too.'},
+				},
+			};
+		}
+	}
+	return out;
+}
