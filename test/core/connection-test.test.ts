@@ -119,6 +119,20 @@ describe('connection test against a fake Ollama', () => {
 		expect(Date.now() - started).toBeLessThan(3000);
 	});
 
+	it('hostile replies end classified, within the timeout, with bounded memory', async () => {
+		for (const fault of ['huge-body', 'invalid-utf8', 'wrong-types'] as Fault[]) {
+			server.setFault(fault);
+			const before = process.memoryUsage().rss;
+			const started = Date.now();
+			const r = await probe(server.url, {chatTimeoutMs: 1000});
+			expect(Date.now() - started).toBeLessThan(TIMEOUT * 6 + 1000);
+			expect(r.status, fault).toBe('fail');
+			expect(r.cause, fault).toBe('not-ollama');
+			// Bodies are read up to a fixed cap (2 MB), never whole.
+			expect(process.memoryUsage().rss - before, fault).toBeLessThan(64 * 1024 * 1024);
+		}
+	});
+
 	it('a mid-stream error line (status 200) is a server-error', async () => {
 		server.set({midStreamError: true});
 		const r = await probe(server.url);
