@@ -96,7 +96,7 @@ export async function main(io: Io): Promise<number> {
 		}
 
 		const result = await runFlow(parsed, session, asker);
-		if (view === 'json') io.out(secrets.redact(JSON.stringify(result.summary)));
+		if (view === 'json') io.out(secrets.redact(JSON.stringify({...result.summary, log: logger.file})));
 		else printPlainSummary(parsed, result, io);
 		if (logger.file && view !== 'json') io.out(`Log: ${logger.file}`);
 		logger.log('info', 'finished', {exitCode: result.exitCode});
