@@ -1,16 +1,18 @@
 // Bundles the CLI into ESM files (an entry plus lazily loaded chunks) with every runtime dependency inside (ux-anchors §4.5 recipe):
 // react-devtools-core aliased to an empty stub, a createRequire banner for CJS deps, production React.
 import {build} from 'esbuild';
-import {readFileSync, chmodSync, rmSync} from 'node:fs';
+import {readFileSync, chmodSync, rmSync, renameSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 
-rmSync(`${root}dist`, {recursive: true, force: true});
+// Build beside dist/ and swap it in at the end, so a test running the CLI never sees a half-built dist/.
+const out = `${root}dist.tmp-${process.pid}`;
+rmSync(out, {recursive: true, force: true});
 await build({
 	entryPoints: [`${root}source/cli.ts`],
-	outdir: `${root}dist`,
+	outdir: out,
 	entryNames: '[name]',
 	chunkNames: 'chunks/[name]-[hash]',
 	bundle: true,
@@ -38,4 +40,6 @@ await build({
 	define: {'process.env.NODE_ENV': '"production"', __WIZARD_VERSION__: JSON.stringify(pkg.version)},
 	logLevel: 'warning',
 });
-chmodSync(`${root}dist/cli.js`, 0o755);
+chmodSync(`${out}/cli.js`, 0o755);
+rmSync(`${root}dist`, {recursive: true, force: true});
+renameSync(out, `${root}dist`);

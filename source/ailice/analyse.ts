@@ -39,7 +39,10 @@ export interface AiliceAnswers {
 	/** Pasted key content: secret, memory only (never in the journal: its name matches /key/). */
 	serviceKey?: string;
 	role?: Role;
-	/** The user said Ollama runs on this same machine (then a loopback URL is right). */
+	/**
+	 * Whether Ollama runs on this same machine. false (the user said it runs elsewhere) makes a
+	 * loopback URL an error; undefined leaves it to the live /api/tags check, with a warning.
+	 */
 	ollamaOnThisMachine?: boolean;
 	timeoutMs?: number;
 }
@@ -120,7 +123,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	const u = parseOllamaUrl(a.url ?? '');
 	if (!u.ok) return stop({summary: u.problem, details: [], cause: 'usage'});
 	const url = u.url;
-	if (url.loopback && a.role === 'client' && !a.ollamaOnThisMachine) {
+	if (url.loopback && a.ollamaOnThisMachine === false) {
 		return stop({
 			summary: `${url.host} is this machine, but this is the AIlice side and Ollama runs on another machine: AIlice would look for Ollama here.`,
 			details: ['Use the Twingate Resource alias the Ollama host published in step 3, e.g. http://ollama.internal:11434 (seed-corrections #18).'],
@@ -128,14 +131,19 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 			remediation: {text: 'Pass --url with the Resource alias, or --card with the connection card from step 3.'},
 		});
 	}
+	if (url.loopback && a.role === 'client' && a.ollamaOnThisMachine === undefined) {
+		out.warnings.push(`${url.host} is this machine: right only if Ollama runs here too; through Twingate use the Resource alias (seed-corrections #18).`);
+	}
 	if (url.cgnat) out.warnings.push(`${url.host} is a 100.64.0.0/10 tunnel handle that only means something on the machine that assigned it; use the Resource alias instead (seed-corrections #13–15, #19).`);
-	const wanted = wantedModels(a);
-	if (wanted.length === 0) return stop({summary: 'No model was chosen for AIlice.', details: [], cause: 'usage', remediation: {text: 'Pass --model NAME (repeatable) with names the server lists, or --card.'}});
-
 	const live = await fetchModels(ctx, url, a.timeoutMs);
 	if (!live.ok) {
 		const d = live.diagnosis;
 		return stop({summary: `The model list could not be read from ${url.origin}: ${d.message} Nothing was changed.`, details: [], cause: d.cause, remediation: {text: d.fix, commands: d.commands}});
+	}
+	const wanted = wantedModels(a);
+	if (wanted.length === 0) {
+		const list = live.value.local.length ? `it lists ${live.value.local.join(', ')}` : 'it has no local models (ollama pull llama3.2 on the server)';
+		return stop({summary: `No model was chosen for AIlice; ${list}.`, details: [], cause: 'usage', remediation: {text: 'Pass --model NAME (repeatable) with names the server lists, or --card.'}});
 	}
 	const resolved = resolveModelNames(live.value, wanted);
 	if (!resolved.ok) {
@@ -189,7 +197,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 			path: loc.path,
 			why: target.exists
 				? `Set the ${provider} provider (AModelChatGPT, apikey "ollama", baseURL ${url.openaiBase}) and its models; every other key stays as it was (ailice.md §3, §11).`
-				: `Create a minimal valid ${CONFIG} with the ${provider} provider (ailice.md §11); AIlice fills in its defaults on first start.`,
+				: `Create a minimal valid config.json with the ${provider} provider (ailice.md §11); AIlice fills in its defaults on first start.`,
 			before: target.exists ? target.text : null,
 			after: merged.text,
 			...(target.exists ? {} : {mode: 0o600}),

@@ -80,9 +80,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 	return false;
 }
 
-/** The indentation the file already uses (AIlice writes 2 spaces; ailice.md §3). */
-export function detectFormatting(text: string): FormattingOptions {
+/**
+ * The indentation the file already uses (AIlice writes 2 spaces; ailice.md §3); null for a file on
+ * one line, whose inserted values then stay compact too.
+ */
+export function detectFormatting(text: string): FormattingOptions | null {
 	const eol = text.includes('\r\n') ? '\r\n' : '\n';
+	if (!/\n\s*\S/.test(text.trim())) return null;
 	const indented = /\n([ \t]+)\S/.exec(text)?.[1];
 	if (indented?.startsWith('\t')) return {insertSpaces: false, tabSize: 1, eol};
 	const size = indented ? Math.min(8, indented.length) : 2;
@@ -93,14 +97,14 @@ export function detectFormatting(text: string): FormattingOptions {
  * Sets one value at a JSON path, changing only that value's text (jsonc-parser `modify`), then
  * formats just the inserted text in the file's own style.
  */
-export function setJsonValue(text: string, jsonPath: (string | number)[], value: unknown, formatting: FormattingOptions): string {
+export function setJsonValue(text: string, jsonPath: (string | number)[], value: unknown, formatting: FormattingOptions | null): string {
 	const edits = modify(text, jsonPath, value, {});
 	let out = text;
 	// Apply from the end so offsets stay valid; each edit's inserted range is then formatted.
 	for (const edit of [...edits].sort((a, b) => b.offset - a.offset)) {
 		out = applyEdits(out, [edit]);
 		const range = {offset: edit.offset, length: edit.content.length};
-		if (range.length > 0 && !/^"(?:[^"\\]|\\.)*"$|^[-\w.]+$/.test(edit.content)) out = applyEdits(out, format(out, range, formatting));
+		if (formatting && range.length > 0 && !/^"(?:[^"\\]|\\.)*"$|^[-\w.]+$/.test(edit.content)) out = applyEdits(out, format(out, range, formatting));
 	}
 	return out;
 }

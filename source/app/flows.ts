@@ -26,6 +26,25 @@ export function answersFromOptions(o: Options): Record<string, unknown> {
 		samples: o.samples,
 		timeoutMs: o['timeout-ms'],
 		chatTimeoutMs: o['chat-timeout-ms'],
+		// Client side, steps 4 and 5 (source/app/client-flows.ts). A card fills the URL and the models.
+		...(o.card && !o.url ? {url: o.card.url} : {}),
+		models: o.models,
+		cardModels: o.card?.models,
+		provider: o.provider,
+		setDefault: o['set-default'],
+		contextWindow: o['context-window'],
+		ailiceConfig: o['ailice-config'],
+		envFile: o.dotenv,
+		serviceKeyFile: o['service-key-file'],
+		out: o.out,
+		// Server side, steps 1–3 (source/server/answers.ts ServerAnswers).
+		connector: o.connector,
+		twingateNetwork: o['twingate-network'],
+		twingateClient: o['twingate-client'],
+		resourceAddress: o['resource-address'],
+		method: o.method,
+		bind: o.bind,
+		alias: o.alias,
 	};
 }
 
@@ -129,10 +148,11 @@ function stepsSummary(session: Session, command: string): Record<string, unknown
 export async function flowSetup(session: Session, asker: Asker, options: Options): Promise<FlowResult> {
 	await askRole(session, asker);
 	const mode = options['dry-run'] ? 'dry-run' : 'apply';
-	const {INTERVIEWS} = await import('./interviews.js');
+	const {INTERVIEWS, AFTER_STEP} = await import('./interviews.js');
 	for (const step of session.stepsForRole()) {
 		if (step.available) await INTERVIEWS[step.id]?.(session, asker);
-		await session.runStep(step, mode, {confirm: confirmWith(asker, options)});
+		const outcome = await session.runStep(step, mode, {confirm: confirmWith(asker, options)});
+		if (step.available) await AFTER_STEP[step.id]?.(session, asker, outcome);
 		if (session.ctx.signal.aborted) break;
 	}
 	return {exitCode: session.failed() ? EXIT.failed : EXIT.ok, summary: stepsSummary(session, 'setup')};

@@ -22,14 +22,23 @@ const ABOUT: Record<Command, {usage: string; what: string}> = {
 		usage: 'ollama-tunnel-wizard repair [--yes] [--dry-run] [--json]',
 		what: 'Reads the journal, re-checks every step, and reruns only the steps that failed or whose inputs changed.',
 	},
+	'configure-ailice': {
+		usage:
+			'ollama-tunnel-wizard configure-ailice --url URL --model NAME [--model NAME…] [--ailice-config PATH] [--provider NAME] [--set-default] [--context-window N] [--dotenv PATH] [--service-key-file PATH] [--yes] [--dry-run] [--json]\n       ollama-tunnel-wizard configure-ailice --card otw1:… [--set-default] --yes',
+		what: "Step 4 alone, for scripts and containers: point AIlice's config.json at Ollama. It writes the Ollama provider where AIlice reads the file (models from the server's /api/tags, contextWindow from /api/show), keeps every other key, backs up the old file and writes atomically; it also updates the web app's user_config.json overlay and, with --dotenv, a .env for the step-5 container. --dry-run prints the diff.",
+	},
+	'service-account': {
+		usage: 'ollama-tunnel-wizard service-account [--out DIR] [--service-key-file PATH] [--url URL] [--model NAME…] [--yes] [--dry-run] [--json]',
+		what: 'Step 5 alone: generate the container that runs AIlice next to the headless Twingate Client. The folder (default ./ailice-twingate) holds a Dockerfile, entrypoint.sh, .env.example and README.md, plus the docker run line (--cap-add NET_ADMIN --device /dev/net/tun).',
+	},
 };
 
 const STEPS_TEXT = `Steps (the guide's order; Twingate's path is Client → Connector → Resource):
-  1 Twingate on the Ollama host's network (Connector + Resource)   not available yet
-  2 Ollama accepts remote connections                               not available yet
-  3 The address clients use (Resource alias, connection card)       not available yet
-  4 AIlice's config.json                                            not available yet
-  5 Production access with a Twingate service account              not available yet
+  1 Twingate on the Ollama host's network (Connector + Resource)   available
+  2 Ollama accepts remote connections                               available
+  3 The address clients use (Resource alias, connection card)       available
+  4 AIlice's config.json                                            available
+  5 Production access with a Twingate service account              available
   6 Test the connection                                             available`;
 
 const EXIT_TEXT = `Exit codes:
@@ -56,7 +65,7 @@ export function helpText(command?: Command): string {
 		return `Usage: ${a.usage}\n\n${a.what}\n\nFlags:\n${flagLines(command)}\n\n${EXIT_TEXT}\n`;
 	}
 	const commands = (Object.keys(ABOUT) as Command[])
-		.map((c) => `  ${c.padEnd(10)} ${ABOUT[c].what.split('. ')[0]?.replace(/\.$/, '')}.`)
+		.map((c) => `  ${c.padEnd(16)} ${ABOUT[c].what.split('. ')[0]?.replace(/\.$/, '')}.`)
 		.join('\n');
 	return `ollama-tunnel-wizard — connect the AIlice agent to Ollama through a Twingate tunnel, step by step, with proof.
 

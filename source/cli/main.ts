@@ -56,16 +56,35 @@ export async function main(io: Io): Promise<number> {
 		return EXIT.ok;
 	}
 
+	// --platform (setup): plan steps 1–3 for another OS on any machine, with --dry-run only (issue 3).
+	const platform = parsed.options.platform ?? process.platform;
+	const foreign = platform !== process.platform;
+	if (foreign && !parsed.options['dry-run']) {
+		return printUsageError(
+			new UsageError(`--platform ${platform} is not this machine's OS (${process.platform}); it only works with --dry-run.`, 'Add --dry-run to review the plan here, or run the wizard on that machine to apply it.'),
+			io,
+		);
+	}
+
 	const view = chooseView(parsed, io);
 	const secrets = new SecretRegistry();
 	const started = Date.now();
 	const logger = new FileLogger(wizardPaths(io.env).logDir, secrets, started);
 	logger.log('info', `ollama-tunnel-wizard ${parsed.command}`, {view, argv: io.argv.map((a) => secrets.redact(a))});
 	const dryRun = Boolean(parsed.options['dry-run']);
-	const ctx = createRealCtx({signal: io.controller.signal, log: logger, secrets, dryRun, env: io.env});
+	const ctx = createRealCtx({signal: io.controller.signal, log: logger, secrets, dryRun, env: io.env, platform});
+	if (foreign) {
+		// A plan for another OS reads nothing here: the steps plan from stated assumptions (answers.simulated),
+		// and any command or HTTP request that slipped through fails loudly instead of reading this machine.
+		const refuse = async (what: string): Promise<never> => {
+			throw new Error(`not run: this is a --platform ${platform} plan made on ${process.platform}, and ${what} would read this machine instead`);
+		};
+		ctx.run = (cmd, args) => refuse(`\`${[cmd, ...args].join(' ')}\``);
+		ctx.http = {...ctx.http, request: (url) => refuse(`GET ${url}`), stream: (url) => refuse(`GET ${url}`)};
+	}
 	const session = new Session({
 		ctx,
-		answers: answersFromOptions(parsed.options),
+		answers: {...answersFromOptions(parsed.options), ...(foreign ? {simulated: true} : {})},
 		role: parsed.options.role,
 		ephemeral: parsed.command === 'test',
 	});
@@ -129,12 +148,21 @@ export function runFlow(parsed: ParsedArgs, session: Session, asker: Asker): Pro
 			return flowSetup(session, asker, parsed.options);
 		case 'undo':
 			return import('../app/undo-flow.js').then((m) => m.flowUndo(session, asker, parsed.options));
+		case 'configure-ailice':
+			return import('../app/client-flows.js').then((m) => m.flowConfigureAilice(session, asker, parsed.options));
+		case 'service-account':
+			return import('../app/client-flows.js').then((m) => m.flowServiceAccount(session, asker, parsed.options));
 	}
 }
 
 function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void {
 	const s = result.summary;
 	if (parsed.command === 'test') {
+		return;
+	}
+	if (parsed.command === 'configure-ailice' || parsed.command === 'service-account') {
+		// The client flows' message already says what happened (done, dry run, nothing to change).
+		if (typeof s.message === 'string') io.out(s.message);
 		return;
 	}
 	if (parsed.command === 'doctor') {

@@ -17,19 +17,9 @@ import type {CheckOutcome, DoctorCheck, DoctorInput, Memo} from './types.js';
 import {envFileCheck, keyFileCheck} from './security.js';
 
 export const LOCAL_OLLAMA = 'http://127.0.0.1:11434';
-/** CVE-2026-7482 "Bleeding Llama" is fixed in 0.17.1 (ollama.md §9). */
-export const MIN_SAFE_OLLAMA = '0.17.1';
-
-/** Where Ollama's binary lives per install type (ollama.md §5.3); the first that exists. */
-export const OLLAMA_BINARIES: Record<string, string[]> = {
-	darwin: ['/Applications/Ollama.app/Contents/Resources/ollama', '/opt/homebrew/opt/ollama/bin/ollama', '/usr/local/opt/ollama/bin/ollama', '/usr/local/bin/ollama'],
-	linux: ['/usr/local/bin/ollama', '/usr/bin/ollama', '/bin/ollama'],
-};
-
-export async function findOllamaBinary(ctx: Ctx): Promise<string | null> {
-	for (const p of OLLAMA_BINARIES[ctx.platform] ?? []) if (await ctx.fs.stat(p)) return p;
-	return null;
-}
+// Install detection lives with the server steps (source/server/detect.ts); CVE-2026-7482 is fixed in 0.17.1 (ollama.md §9).
+export {MIN_SAFE_OLLAMA, OLLAMA_BINARIES, findOllamaBinary} from '../server/detect.js';
+import {MIN_SAFE_OLLAMA, findOllamaBinary} from '../server/detect.js';
 
 /**
  * The local server as the Ollama CLI finds it: OLLAMA_HOST if set, with 0.0.0.0/:: replaced by

@@ -1,23 +1,527 @@
 /**
- * Step 2 — Ollama accepts remote connections. Not delivered yet: the screen and --help say so plainly, and the runner reports
- * it as skipped without checking or changing anything.
+ * Step 2 — Ollama accepts remote connections (seed guide "Configure Ollama to Accept Remote
+ * Connections", corrected by seed-corrections #8–#12, #44, #53 and ollama.md §5, §6, §9).
+ *
+ * check: which installs exist, which server runs and where it listens (lsof / ss), `GET /` on the LAN
+ *        address, and on macOS the application firewall (socketfilterfw) for the real binary.
+ * plan:  the method that fits the install — the app's "Expose Ollama to the network" switch, `launchctl
+ *        setenv` + app restart (lost on reboot), the wizard-owned LaunchAgent (brew: after `brew services
+ *        stop ollama`), or the Linux systemd drop-in. The bind is `host:port`, never a scheme.
+ * apply: runs the plan; refuses to load the LaunchAgent while another server still holds the port.
  */
-import type {Step} from '../core/types.js';
+import path from 'node:path';
+import type {Ctx} from '../core/context.js';
+import {UsageError} from '../core/exit-codes.js';
+import {wizardPaths} from '../core/paths.js';
+import {StepFailure} from '../core/runner.js';
+import type {Answers, CheckResult, Plan, PlannedAction, Remediation, Step} from '../core/types.js';
+import {parseAppBlocked, parseFirewallGlobalState} from '../parsers/firewall.js';
+import {parseLaunchctlError} from '../parsers/launchctl.js';
+import {isAtLeast} from '../parsers/ollama-cli.js';
+import {addressLabel} from '../parsers/interfaces.js';
+import {
+	assertMethodFits,
+	checkedBind,
+	methodOptions,
+	SECURITY_WARNING,
+	serverAnswers,
+	servicePort,
+	type Method,
+	type ServerAnswers,
+} from '../server/answers.js';
+import {
+	AGENT_LABEL,
+	APP_BINARY,
+	BREW_BINARIES,
+	LINUX_DROPIN,
+	LINUX_DROPIN_DIR,
+	MIN_SAFE_OLLAMA,
+	OLLAMA_PORT,
+	SOCKETFILTERFW,
+	agentPlistPath,
+	detectServer,
+	firstLanAddress,
+	installName,
+	localVersion,
+	probeRoot,
+	readAddresses,
+	type Holder,
+	type OllamaInstall,
+	type ServerState,
+} from '../server/detect.js';
+import {executePlan, hook, waitOllamaUp, waitPortFree} from '../server/execute.js';
+import {buildAgentPlist, buildDropIn, dropInBind} from '../server/service-files.js';
+
+type Result = Omit<CheckResult, 'durationMs'>;
+
+const OS_NAME: Record<string, string> = {darwin: 'macOS', linux: 'Linux'};
+const QUIT_APP = ['osascript', '-e', 'quit app "Ollama"'];
+/** Home and uid used in plans made for another OS (`--platform`): shown as placeholders. */
+export const SIMULATED_HOME = '/Users/YOU';
+export const SIMULATED_UID = 'UID';
+
+const HOLDER_NAME: Record<Holder, string> = {
+	app: 'Ollama.app',
+	brew: 'the Homebrew service homebrew.mxcl.ollama',
+	agent: `the LaunchAgent ${AGENT_LABEL}`,
+	systemd: 'ollama.service',
+	other: 'a process the wizard did not start',
+};
+
+function startRemediation(ctx: Ctx, installs: readonly OllamaInstall[]): Remediation {
+	const kinds = new Set(installs.map((i) => i.kind));
+	if (kinds.has('systemd')) return {text: 'Start the service.', commands: [['sudo', 'systemctl', 'start', 'ollama']]};
+	if (kinds.has('app')) return {text: 'Start Ollama.app.', commands: [['open', '-a', 'Ollama']]};
+	if (kinds.has('brew')) return {text: 'Start the Homebrew service.', commands: [['brew', 'services', 'start', 'ollama']]};
+	if (installs.length) return {text: 'Start Ollama (ollama serve, or the LaunchAgent) and run the wizard again.'};
+	return {
+		text:
+			ctx.platform === 'darwin'
+				? 'Ollama is not installed: get the app from https://ollama.com/download (or brew install --cask ollama-app), start it, and run the wizard again.'
+				: 'Ollama is not installed: curl -fsSL https://ollama.com/install.sh | sh (it creates ollama.service), then run the wizard again.',
+	};
+}
+
+function firewallCommands(bin: string): string[][] {
+	return [
+		['sudo', SOCKETFILTERFW, '--add', bin],
+		['sudo', SOCKETFILTERFW, '--unblockapp', bin],
+	];
+}
+
+function holderBinary(state: ServerState, holder: Holder | undefined): string | null {
+	const by = (k: OllamaInstall['kind']) => state.installs.find((i) => i.kind === k)?.binary ?? null;
+	switch (holder) {
+		case 'brew':
+			return state.brewService?.program ?? by('brew');
+		case 'agent':
+			return state.agent?.program ?? by('agent');
+		case 'app':
+			return by('app');
+		default:
+			return by('app') ?? by('brew') ?? by('agent') ?? by('binary') ?? by('systemd');
+	}
+}
+
+/** The bind the user asked for matches what listens now? (the app switch always means 0.0.0.0). */
+function matchesWanted(a: ServerAnswers, state: 'all' | 'specific', address: string | null): {ok: boolean; wanted: string | null} {
+	if (!a.bind || a.method === 'app-setting') return {ok: true, wanted: null};
+	const b = checkedBind(a.bind);
+	const wantAll = b.host === '0.0.0.0' || b.host === '::';
+	if (wantAll) return {ok: state === 'all', wanted: b.value};
+	return {ok: state === 'specific' && address === b.host, wanted: b.value};
+}
+
+function simulatedCheck(ctx: Ctx, a: ServerAnswers): Result {
+	const details = [
+		`Nothing was detected: this plan is for ${OS_NAME[ctx.platform] ?? ctx.platform}, made on another machine (--platform). It comes from stated assumptions:`,
+		'  • Ollama listens on 127.0.0.1:11434, its default (seed-corrections #3, #8), so a change is planned.',
+	];
+	if (ctx.platform === 'darwin') {
+		details.push(
+			`  • Home ${SIMULATED_HOME} and user id ${SIMULATED_UID}: on the Mac the wizard uses the real ones (id -u).`,
+			a.method === 'brew'
+				? `  • The binary is Homebrew's ${BREW_BINARIES[0]} (Apple Silicon); on the Mac the wizard uses the path it finds.`
+				: `  • The binary is the app's ${APP_BINARY}; on the Mac the wizard uses the path it finds (brew: /opt/homebrew/opt/ollama/bin/ollama), never a hard-coded /usr/local/bin/ollama.`,
+			'  • If Ollama.app runs its own server on the Mac, the plan there first quits it (the LaunchAgent is refused while the app holds 11434).',
+		);
+	} else {
+		details.push('  • ollama.service exists (the official installer creates it) with no drop-in yet, and the wizard runs without root (so sudo is used).');
+	}
+	details.push(SECURITY_WARNING);
+	return {status: 'warn', summary: `Not checked: planned for ${OS_NAME[ctx.platform] ?? ctx.platform} from stated assumptions; nothing on this machine was read or changed.`, details, data: {simulated: true}};
+}
+
+async function check(ctx: Ctx, answers: Answers): Promise<Result> {
+	const a = serverAnswers(answers);
+	if (ctx.platform !== 'darwin' && ctx.platform !== 'linux') return {status: 'skipped', summary: 'Steps 1–3 support macOS and Linux Ollama hosts only.', details: []};
+	if (a.simulated) return simulatedCheck(ctx, a);
+	const port = servicePort(a);
+	const state = await detectServer(ctx, port);
+	const details: string[] = [
+		state.installs.length ? `Installs found: ${state.installs.map((i) => `${installName(i)} (${i.binary})`).join('; ')}.` : 'No Ollama install was found.',
+	];
+	if (!state.listeners.ok) {
+		return {status: 'fail', summary: `Could not tell where Ollama listens: ${state.listeners.problem}`, details, cause: 'unreadable-output', remediation: {text: `Run ${ctx.platform === 'darwin' ? `lsof -nP -iTCP:${port} -sTCP:LISTEN` : `ss -ltnp 'sport = :${port}'`} yourself and check its output.`}};
+	}
+	if (state.problems.length) {
+		return {status: 'fail', summary: `Could not read the state of Ollama's services: ${state.problems[0]}`, details: [...details, ...state.problems.slice(1)], cause: 'unreadable-output'};
+	}
+	if (state.launchEnvHost) details.push(`launchctl getenv OLLAMA_HOST = ${state.launchEnvHost} (set with launchctl setenv: lost on reboot).`);
+	if (state.appExpose !== null) details.push(`Ollama.app "Expose Ollama to the network": ${state.appExpose ? 'on (binds 0.0.0.0:11434)' : 'off'}.`);
+	if (state.dropIn !== null) details.push(`${LINUX_DROPIN} sets OLLAMA_HOST=${dropInBind(state.dropIn) ?? '(nothing)'}.`);
+	const s = state.listeners.summary;
+	const data: Record<string, unknown> = {listener: s.state, address: s.address, pids: s.pids, installs: state.installs.map((i) => i.kind)};
+	const holderText = (pid: number | null) => (pid === null ? '' : ` — ${HOLDER_NAME[state.holders.get(pid) ?? 'other']}`);
+	for (const l of s.listeners) details.push(`Listening: ${l.command ?? '?'}${l.pid !== null ? ` (PID ${l.pid})` : ''} on ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}${holderText(l.pid)}.`);
+
+	switch (s.state) {
+		case 'none':
+			return {status: 'fail', summary: `Ollama is not running: nothing listens on TCP port ${port}.`, details, cause: 'ollama-not-running', remediation: startRemediation(ctx, state.installs), data};
+		case 'duplicate': {
+			const holders = [...new Set(s.pids.map((p) => state.holders.get(p) ?? 'other'))];
+			const commands: string[][] = [];
+			if (holders.includes('brew')) commands.push(['brew', 'services', 'stop', 'ollama']);
+			if (holders.includes('app')) commands.push(QUIT_APP);
+			return {
+				status: 'fail',
+				summary: `Two Ollama servers run at once: ${s.sentence}`,
+				details: [...details, 'Local clients reach one and remote clients the other, with different versions or model stores (ollama.md §5.3, F3). Keep exactly one.'],
+				cause: 'two-servers',
+				remediation: {text: 'Apply this step: it stops the other server(s) and keeps one, or do it yourself and run the wizard again.', commands},
+				data,
+			};
+		}
+		case 'loopback': {
+			if (a.connector === 'docker-here' && a.dockerProbe === 'reachable') {
+				return {
+					status: 'ok',
+					summary: 'Ollama listens on loopback only, and the Docker Connector on this Mac reaches it through dockerhost (the probe passed): nothing needs to be exposed.',
+					details: [...details, 'This is the safest layout: no other machine can reach port 11434 (ollama.md §9, mitigation 1).'],
+					data,
+				};
+			}
+			return {
+				status: 'fail',
+				summary: `Ollama listens on ${s.address}:${port} only, so a Connector on another machine (or in a VM) cannot reach it.`,
+				details,
+				cause: 'loopback-bind',
+				remediation: {text: 'Apply this step to set OLLAMA_HOST (host:port, no scheme) with the method that fits this install.'},
+				data,
+			};
+		}
+		default:
+			break;
+	}
+
+	const scope = s.state;
+	const wanted = matchesWanted(a, scope, s.address);
+	const holder = s.pids[0] !== undefined ? state.holders.get(s.pids[0]) : undefined;
+	data.holder = holder ?? null;
+	let lan: string | null = scope === 'specific' ? s.address : null;
+	if (lan === null) {
+		const addresses = await readAddresses(ctx);
+		if (!addresses.ok) return {status: 'fail', summary: `Could not list this machine's addresses: ${addresses.problem}`, details, cause: 'unreadable-output', data};
+		lan = firstLanAddress(addresses.addresses);
+		for (const x of addresses.addresses.filter((x) => x.cgnat)) details.push(`${x.address} on ${x.iface}: ${addressLabel(x)} — not used for testing.`);
+	}
+	details.push(SECURITY_WARNING);
+	data.lanAddress = lan;
+
+	let status: CheckResult['status'] = 'ok';
+	let cause: string | undefined;
+	let remediation: Remediation | undefined;
+	const problems: string[] = [];
+	let reached = '';
+	if (lan === null) {
+		status = 'warn';
+		problems.push('no LAN address was found to test from this machine');
+	} else {
+		const probe = await probeRoot(ctx, lan, port);
+		if (probe.ok) reached = ` and GET http://${lan}:${port}/ answers "Ollama is running"`;
+		else {
+			status = 'fail';
+			cause = probe.code === 'ECONNREFUSED' ? 'refused' : probe.code === 'ETIMEDOUT' ? 'timeout' : 'lan-unreachable';
+			problems.push(probe.detail);
+		}
+	}
+
+	if (ctx.platform === 'darwin') {
+		const g = await ctx.run(SOCKETFILTERFW, ['--getglobalstate']);
+		const fw = parseFirewallGlobalState(g.stdout);
+		if (fw === 'block-all') {
+			status = 'fail';
+			cause = 'firewall';
+			problems.push('the application firewall blocks all incoming connections');
+			remediation = {text: 'System Settings → Network → Firewall → Options: turn off "Block all incoming connections", then allow Ollama.'};
+		} else if (fw === 'on') {
+			const bin = holderBinary(state, holder);
+			if (bin) {
+				const app = parseAppBlocked((await ctx.run(SOCKETFILTERFW, ['--getappblocked', bin])).stdout);
+				details.push(`Application firewall: on; ${bin} is ${app === 'not-listed' ? 'not listed' : app}.`);
+				if (app === 'blocked') {
+					status = 'fail';
+					cause = 'firewall';
+					problems.push(`the application firewall blocks ${bin}`);
+					remediation = {text: 'Allow Ollama in the application firewall (it filters per app, not per port; ollama.md F19).', commands: firewallCommands(bin)};
+				} else if (app === 'not-listed' || app === 'unknown') {
+					if (status === 'ok') status = 'warn';
+					problems.push(`${bin} is ${app === 'unknown' ? 'in an unknown firewall state' : 'not listed in the application firewall'}; macOS may block or ask on the first connection`);
+					remediation ??= {text: 'Add and allow Ollama in the application firewall.', commands: firewallCommands(bin)};
+				}
+			}
+		} else if (fw === 'off') details.push('Application firewall: off.');
+		else details.push(`Application firewall: state not recognised (${g.stdout.trim().slice(0, 60) || 'no output'}).`);
+	}
+
+	const version = await localVersion(ctx, scope === 'specific' && s.address ? s.address : '127.0.0.1', port);
+	data.version = version;
+	if (version) {
+		details.push(`Ollama ${version}.`);
+		if (!isAtLeast(version, MIN_SAFE_OLLAMA)) {
+			if (status === 'ok') status = 'warn';
+			problems.push(`Ollama ${version} predates ${MIN_SAFE_OLLAMA} (CVE-2026-7482); update it before exposing it`);
+		}
+	}
+
+	if (!wanted.ok && status !== 'fail') {
+		status = 'warn';
+		problems.unshift(`it listens on ${scope === 'all' ? 'all interfaces' : s.address}, but you chose ${wanted.wanted}`);
+		remediation ??= {text: 'Apply this step to change the bind.'};
+	}
+	const base = `Ollama accepts remote connections: ${s.sentence.replace(/\.$/, '')}${reached}`;
+	const summary = problems.length ? `${status === 'fail' ? 'Ollama is not reachable from other machines yet' : base}: ${problems.join('; ')}.` : `${base}.`;
+	return {status, summary, details, cause: cause ?? null, remediation, data};
+}
+
+function recommendedMethod(ctx: Ctx, state: ServerState | null, version: string | null): Method {
+	if (ctx.platform === 'linux') return 'systemd';
+	if (!state) return 'launchagent';
+	const options = methodOptions(ctx.platform, state.installs, version);
+	return (options.find((o) => o.recommended && o.usable) ?? options.find((o) => o.usable) ?? options[0])?.method ?? 'launchagent';
+}
+
+function agentBinary(method: Method, state: ServerState | null): string {
+	if (!state) return method === 'brew' ? (BREW_BINARIES[0] ?? '/opt/homebrew/opt/ollama/bin/ollama') : APP_BINARY;
+	const by = (k: OllamaInstall['kind']) => state.installs.find((i) => i.kind === k && path.isAbsolute(i.binary))?.binary;
+	if (method === 'brew') {
+		const bin = by('brew');
+		if (!bin) throw new UsageError(`--method brew: the Homebrew formula is not installed here (neither ${BREW_BINARIES.join(' nor ')} exists).`, 'Use --method launchagent or setenv.');
+		return bin;
+	}
+	const holder = state.listeners.ok && state.listeners.summary.pids[0] !== undefined ? state.holders.get(state.listeners.summary.pids[0]) : undefined;
+	const held = holder === 'app' || holder === 'brew' ? by(holder) : undefined;
+	const bin = held ?? by('app') ?? by('brew') ?? by('binary') ?? by('agent');
+	if (!bin) throw new UsageError('No Ollama binary was found on this machine, so there is nothing for a LaunchAgent to run.', 'Install Ollama first (https://ollama.com/download or brew install ollama).');
+	return bin;
+}
+
+function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null, method: Method, bind: {host: string; port: number; value: string}): {actions: PlannedAction[]; notes: string[]} {
+	const actions: PlannedAction[] = [];
+	const notes: string[] = [];
+	const uid = state?.uid ?? SIMULATED_UID;
+	const home = state ? ctx.home : SIMULATED_HOME;
+	const upHost = bind.host === '0.0.0.0' || bind.host === '::' ? '127.0.0.1' : bind.host;
+	const app = state ? state.installs.some((i) => i.kind === 'app') : method !== 'brew';
+	const appRunning = state?.appRunning ?? false;
+
+	if (method === 'app-setting') {
+		if (state && !app) throw new UsageError('--method app-setting: Ollama.app is not installed here.', 'Use --method launchagent (or brew for a Homebrew install).');
+		if (bind.value !== '0.0.0.0:11434') notes.push(`The app switch always binds 0.0.0.0:11434; your bind ${bind.value} is not used by this method.`);
+		if (state?.launchEnvHost) notes.push(`launchctl setenv OLLAMA_HOST=${state.launchEnvHost} is overridden by the switch.`);
+		actions.push({
+			kind: 'manual',
+			why: 'Turn on the app setting "Expose Ollama to the network" (app ≥ 0.9.5; the wizard cannot write it)',
+			text: [
+				'1. Click the Ollama icon in the menu bar → Settings… (or open Ollama.app and press ⌘,).',
+				'2. Turn on "Expose Ollama to the network" ("Allow other devices or services to access Ollama").',
+				'3. Quit Ollama from the menu bar and open it again if the setting asks for a restart.',
+				'The app then runs its server on 0.0.0.0:11434; the wizard checks that again.',
+			].join('\n'),
+		});
+		return {actions, notes};
+	}
+
+	if (method === 'setenv') {
+		if (state && !app) throw new UsageError('--method setenv: Ollama.app is not installed here; only the app reads launchd\'s environment when it starts.', 'Use --method launchagent or brew.');
+		if (state?.appExpose) notes.push('The app\'s "Expose Ollama to the network" switch is on: it overrides launchctl setenv and binds 0.0.0.0:11434.');
+		notes.push('launchctl setenv is lost on reboot (#3639, #4091): rerun this step after a restart, or use the app switch or the LaunchAgent to make it permanent.');
+		actions.push({
+			kind: 'command',
+			argv: ['launchctl', 'setenv', 'OLLAMA_HOST', bind.value],
+			why: `Set OLLAMA_HOST=${bind.value} for apps launchd starts in this login (lost on reboot; must run in the GUI login, not over SSH)`,
+			undo: ['launchctl', 'unsetenv', 'OLLAMA_HOST'],
+		});
+		if (appRunning || !state) {
+			actions.push(
+				hook({kind: 'command', argv: QUIT_APP, why: 'Quit Ollama.app: it reads OLLAMA_HOST only when it starts (exports in .zshrc never reach it, #9083)'}, {
+					after: async (c) => {
+						const free = await waitPortFree(c, bind.port);
+						if (!free.free) throw new StepFailure(`Ollama.app was asked to quit, but port ${bind.port} is still taken: ${free.sentence}`, [], {text: 'Quit Ollama from its menu-bar icon, then rerun the wizard.'}, 'two-servers');
+					},
+				}),
+			);
+		}
+		actions.push(
+			hook({kind: 'command', argv: ['open', '-a', 'Ollama'], why: 'Start Ollama.app again; its server inherits OLLAMA_HOST from launchd'}, {
+				after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
+			}),
+		);
+		return {actions, notes};
+	}
+
+	// launchagent / brew: the wizard-owned LaunchAgent (seed-corrections #11, #12; ollama.md §5.3).
+	const binary = agentBinary(method, state);
+	const plistPath = agentPlistPath(home);
+	const brewLoaded = state ? state.brewService !== null : method === 'brew';
+	if (brewLoaded) {
+		actions.push({
+			kind: 'command',
+			argv: ['brew', 'services', 'stop', 'ollama'],
+			why: 'Stop the Homebrew service homebrew.mxcl.ollama: edits to its plist are overwritten by brew services restart and upgrades, and two servers must not share port 11434',
+			undo: ['brew', 'services', 'start', 'ollama'],
+		});
+	} else if (method === 'brew') {
+		notes.push('The Homebrew service is not loaded; nothing to stop.');
+	}
+	if (appRunning) {
+		if (a.quitApp === false) {
+			actions.length = 0;
+			actions.push({
+				kind: 'manual',
+				why: 'The LaunchAgent is refused while Ollama.app runs its own server',
+				text: 'Ollama.app kills other `ollama serve` processes and launchd restarts them, or both bind 11434 (two servers, two model stores; seed-corrections #11 b). Quit Ollama.app and turn off its login item (System Settings → General → Login Items → Allow in the Background → Ollama), then run this step again — or choose --method app-setting or setenv.',
+			});
+			return {actions, notes};
+		}
+		actions.push({kind: 'command', argv: QUIT_APP, why: 'Quit Ollama.app: its own server would fight the LaunchAgent for port 11434 (seed-corrections #11 b)', undo: ['open', '-a', 'Ollama']});
+		actions.push({
+			kind: 'manual',
+			why: 'Keep Ollama.app from starting its own server at login',
+			text: 'System Settings → General → Login Items → Allow in the Background → turn off Ollama (the app\'s login item com.ollama.ollama). Do not start Ollama.app while the LaunchAgent serves.',
+		});
+	}
+	if (state?.agent) {
+		actions.push(
+			hook({kind: 'command', argv: ['launchctl', 'bootout', `gui/${uid}/${AGENT_LABEL}`], why: `Unload the current ${AGENT_LABEL} before loading the new plist`}, {
+				tolerate: (r) => parseLaunchctlError(r.stderr) === 'not-loaded',
+			}),
+		);
+	}
+	actions.push({
+		kind: 'file',
+		path: plistPath,
+		why: `The LaunchAgent runs ${binary} serve with OLLAMA_HOST=${bind.value}, at login and kept alive; logs go to ~/Library/Logs/ollama-server.log`,
+		before: state?.installs.find((i) => i.kind === 'agent')?.source ?? null,
+		after: buildAgentPlist({binary, bind: bind.value, home}),
+		mode: 0o644,
+	});
+	actions.push({kind: 'command', argv: ['plutil', '-lint', plistPath], why: 'Check that the plist is valid before launchd reads it'});
+	actions.push(
+		hook(
+			{
+				kind: 'command',
+				argv: ['launchctl', 'bootstrap', `gui/${uid}`, plistPath],
+				why: 'Load and start the LaunchAgent (RunAtLoad). `launchctl load` is legacy and returns 0 even when it fails (seed-corrections #12)',
+				undo: ['launchctl', 'bootout', `gui/${uid}/${AGENT_LABEL}`],
+			},
+			{
+				before: async (c) => {
+					const free = await waitPortFree(c, bind.port);
+					if (!free.free) {
+						throw new StepFailure(
+							`Refused to load the LaunchAgent: another Ollama server still holds port ${bind.port} (${free.sentence})`,
+							['Two servers on one port fight (the app kills other `ollama serve` processes) or split clients between two model stores (ollama.md §5.3).'],
+							{text: 'Quit Ollama.app and turn off its login item, or stop the other server (brew services stop ollama), then run this step again.', commands: [QUIT_APP]},
+							'two-servers',
+						);
+					}
+				},
+				explain: (r) => {
+					const kind = parseLaunchctlError(r.stderr);
+					if (kind === 'no-gui-domain') return 'launchd has no GUI session for this user (e.g. over SSH): log in at the Mac itself and run the wizard in Terminal there (F18).';
+					if (kind === 'already-loaded') return `The job is already loaded or still being torn down: run launchctl bootout gui/${uid}/${AGENT_LABEL}, wait a second, and run this step again (F18).`;
+					return undefined;
+				},
+				after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
+			},
+		),
+	);
+	return {actions, notes};
+}
+
+function linuxPlan(ctx: Ctx, state: ServerState | null, bind: {host: string; port: number; value: string}): {actions: PlannedAction[]; notes: string[]} {
+	const notes: string[] = [];
+	if (state && !state.installs.some((i) => i.kind === 'systemd')) {
+		return {
+			actions: [
+				{
+					kind: 'manual',
+					why: 'Install Ollama as a service first',
+					text: 'No /etc/systemd/system/ollama.service was found. Install with `curl -fsSL https://ollama.com/install.sh | sh` (it creates the unit), then run this step again. A second, hand-made unit would start a second server with another model store.',
+				},
+			],
+			notes,
+		};
+	}
+	const root = state?.uid === 0;
+	const sudo = (argv: string[]) => (root ? argv : ['sudo', ...argv]);
+	const before = state?.dropIn ?? null;
+	const after = buildDropIn(before, bind.value);
+	const upHost = bind.host === '0.0.0.0' || bind.host === '::' ? '127.0.0.1' : bind.host;
+	const actions: PlannedAction[] = [];
+	const file: PlannedAction = {
+		kind: 'file',
+		path: LINUX_DROPIN,
+		why: `systemd drop-in for ollama.service: a [Service] header (without it the file is ignored, F21) and Environment="OLLAMA_HOST=${bind.value}"`,
+		before,
+		after,
+		mode: 0o644,
+	};
+	if (root) actions.push(file);
+	else {
+		const staging = path.join(wizardPaths(ctx.env).stateDir, 'staging', 'override.conf');
+		notes.push(`Without root the wizard writes the drop-in to ${staging} first and installs it with sudo.`);
+		actions.push(hook(file, {stageTo: staging}));
+		if (before !== null) {
+			const backup = `${LINUX_DROPIN}.bak-wizard`;
+			actions.push({kind: 'command', argv: ['sudo', 'cp', '-p', LINUX_DROPIN, backup], why: 'Keep a copy of the current drop-in', interactive: true, undo: ['sudo', 'mv', backup, LINUX_DROPIN]});
+		}
+		actions.push(
+			hook(
+				{
+					kind: 'command',
+					argv: ['sudo', 'install', '-D', '-m', '0644', staging, LINUX_DROPIN],
+					why: `Install the drop-in into ${LINUX_DROPIN_DIR} (root-owned)`,
+					interactive: true,
+					undo: before === null ? ['sudo', 'rm', '-f', LINUX_DROPIN] : undefined,
+				},
+				{cleanup: [staging]},
+			),
+		);
+	}
+	actions.push({kind: 'command', argv: sudo(['systemctl', 'daemon-reload']), why: 'Make systemd read the drop-in', interactive: !root});
+	actions.push(
+		hook({kind: 'command', argv: sudo(['systemctl', 'restart', 'ollama']), why: `Restart Ollama so it listens on ${bind.value}`, interactive: !root}, {
+			after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
+		}),
+	);
+	if (bind.host === '0.0.0.0') notes.push('Restrict the port to the Connector host: sudo ufw allow from <connector-ip> to any port 11434 proto tcp (ollama.md §9).');
+	return {actions, notes};
+}
+
+async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
+	const a = serverAnswers(answers);
+	if (ctx.platform !== 'darwin' && ctx.platform !== 'linux') return {actions: [], inputs: {}};
+	const port = servicePort(a);
+	const state = a.simulated ? null : await detectServer(ctx, port);
+	const version = state && state.listeners.ok && state.listeners.summary.state !== 'none' ? await localVersion(ctx, '127.0.0.1', port) : null;
+	const method = a.method ?? recommendedMethod(ctx, state, version);
+	assertMethodFits(method, ctx.platform);
+	if (state && method === 'app-setting') {
+		const option = methodOptions(ctx.platform, state.installs, version).find((o) => o.method === 'app-setting');
+		if (option && !option.usable) throw new UsageError(`--method app-setting: ${option.reason}`);
+	}
+	const bind = checkedBind(method === 'app-setting' ? '0.0.0.0:11434' : (a.bind ?? `0.0.0.0:${OLLAMA_PORT}`));
+	const built = ctx.platform === 'darwin' ? darwinPlan(ctx, a, state, method, bind) : linuxPlan(ctx, state, bind);
+	const notes = [...built.notes];
+	if (!a.method) notes.unshift(`Method ${method}: the one that fits the install found here.`);
+	if (!a.bind && method !== 'app-setting') notes.unshift(`Bind ${bind.value}: the guide's choice (pass --bind <LAN IP>:${port} to listen on one interface only).`);
+	if (a.simulated) notes.unshift(`Planned for ${OS_NAME[ctx.platform]} from stated assumptions (--platform); on that machine the wizard detects the real paths and state first.`);
+	notes.push(SECURITY_WARNING);
+	return {actions: built.actions, inputs: {method, bind: bind.value, platform: ctx.platform}, notes};
+}
 
 export const ollamaRemoteAccess: Step = {
 	id: 'ollama-remote-access',
 	number: 2,
-	title: "Ollama accepts remote connections",
+	title: 'Ollama accepts remote connections',
 	roles: ['server'],
 	dependsOn: [],
-	available: false,
-	async check() {
-		return {status: 'skipped', summary: 'This step is not available in this version yet.', details: []};
-	},
-	async plan() {
-		return {actions: [], inputs: {}};
-	},
-	async apply() {
-		throw new Error('Step 2 is not available in this version yet.');
+	available: true,
+	check,
+	plan,
+	async apply(ctx, p) {
+		await executePlan(ctx, p);
 	},
 };

@@ -1,8 +1,271 @@
 /**
- * Step 1 — Twingate on the Ollama host's network. Not delivered yet: the screen and --help say so plainly, and the runner reports
- * it as skipped without checking or changing anything.
+ * Step 1 — Twingate on the Ollama host's network (seed guide "Set Up Twingate on Your Mac", corrected
+ * by seed-corrections #1, #2, #4–#7, #42 and "What the wizard therefore does" §1; twingate.md §1–§5, §7).
+ *
+ * What serving needs is a Connector that reaches this machine and a Resource for it — not the Twingate
+ * app. check: a running `twingate/connector` container (`docker ps -a`) or, on Linux, the
+ * `twingate-connector` service; the Resource checklist the user confirmed; the optional Twingate client
+ * on this machine (macOS: /Applications/Twingate.app, `pgrep -x Twingate`, `scutil --nc list` — never
+ * `twingate status`, the Mac app has no CLI; Linux: `twingate status`).
+ *
+ * Connector tokens: typed masked (or read from TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN), registered
+ * with ctx.secrets, kept in memory only. The plan's argv carries `--env TWINGATE_ACCESS_TOKEN` with no
+ * value — docker copies the value from its own environment — and apply passes the values in the
+ * environment of that one `docker run`. So every display of the plan (plain, Ink, --json, the journal,
+ * `ps`) shows the exact command and never a token, and no token is written to disk by the wizard.
  */
-import type {Step} from '../core/types.js';
+import type {Ctx} from '../core/context.js';
+import {UsageError} from '../core/exit-codes.js';
+import type {Answers, CheckResult, Plan, PlannedAction, Remediation, Step} from '../core/types.js';
+import {serverAnswers, servicePort, type ServerAnswers} from '../server/answers.js';
+import {
+	CONNECTOR_NAME,
+	DOCKER_HOST_ALIAS,
+	TWINGATE_APP,
+	connectorRunArgv,
+	connectorRuns,
+	detectConnector,
+	detectTwingateClient,
+	remoteConnectorText,
+	resourceChecklist,
+	type ConnectorState,
+	type TwingateClientState,
+} from '../server/connector.js';
+import {firstLanAddress, readAddresses} from '../server/detect.js';
+import {executePlan, hook} from '../server/execute.js';
+
+type Result = Omit<CheckResult, 'durationMs'>;
+
+const OS_NAME: Record<string, string> = {darwin: 'macOS', linux: 'Linux'};
+/** How long apply waits for the optional Twingate client to connect (the login happens in its UI). */
+export const CLIENT_WAIT_TRIES = 45;
+export const CLIENT_WAIT_MS = 2000;
+
+const PLACES: Record<string, string> = {
+	'lan-machine': 'another always-on machine on this LAN',
+	'linux-vm': 'a Linux VM on this Mac',
+	existing: 'the Connector you already run',
+};
+
+export const TOPOLOGY_TEXT = [
+	'Twingate carries traffic only Client → Connector → Resource (seed-corrections #1, #2). Serving Ollama needs a Connector that can reach this machine:',
+	`  A. docker-here — Docker on this machine (${DOCKER_HOST_ALIAS} via --add-host ${DOCKER_HOST_ALIAS}:host-gateway on a Mac; Resource address ${DOCKER_HOST_ALIAS}).`,
+	'  B. lan-machine — systemd or Docker on another always-on machine of this LAN (Resource address: this machine\'s LAN IP).',
+	'  C. linux-vm — a Linux VM on this Mac (UTM, Parallels, …) running the systemd Connector.',
+	'  existing — a Connector already runs in this network; skip — do Twingate yourself.',
+	'Pass --connector docker-here|lan-machine|linux-vm|existing|skip.',
+].join('\n');
+
+/** Where the Resource points: the Docker host alias for a Connector in Docker here, else the LAN address. */
+export async function resourceAddressFor(ctx: Ctx, a: ServerAnswers): Promise<{address: string; assumed: boolean}> {
+	if (a.resourceAddress) return {address: a.resourceAddress, assumed: false};
+	if (a.connector === 'docker-here') return {address: DOCKER_HOST_ALIAS, assumed: false};
+	if (a.simulated) return {address: `<LAN IP of this ${ctx.platform === 'darwin' ? 'Mac' : 'machine'}>`, assumed: true};
+	const r = await readAddresses(ctx);
+	const lan = r.ok ? firstLanAddress(r.addresses) : null;
+	return lan ? {address: lan, assumed: false} : {address: '<LAN IP of this machine>', assumed: true};
+}
+
+function connectorLine(state: ConnectorState): string {
+	const names = [...state.running.map((c) => `container ${c.name} (${c.image}, ${c.status})`)];
+	if (state.systemd === 'active') names.push('systemd service twingate-connector (active)');
+	return `A Twingate Connector runs on this machine: ${names.join('; ')}.`;
+}
+
+function clientDetails(c: TwingateClientState): {line: string; ok: boolean} {
+	if (c.platform === 'darwin') {
+		if (!c.installed) return {ok: false, line: `Twingate app (optional): not installed (${TWINGATE_APP} is missing).`};
+		if (!c.running) return {ok: false, line: 'Twingate app (optional): installed, not running (pgrep -x Twingate found nothing).'};
+		if (c.problem) return {ok: false, line: `Twingate app (optional): running; connection state unreadable: ${c.problem}`};
+		return {ok: c.connected === true, line: `Twingate app (optional): running, ${c.connected ? 'connected' : 'not connected'} (scutil --nc list).`};
+	}
+	if (!c.installed) return {ok: false, line: 'Twingate client (optional): not installed (no twingate command).'};
+	return {ok: c.connected === true, line: `Twingate client (optional): twingate status says ${c.status}.`};
+}
+
+async function check(ctx: Ctx, answers: Answers): Promise<Result> {
+	const a = serverAnswers(answers);
+	if (ctx.platform !== 'darwin' && ctx.platform !== 'linux') return {status: 'skipped', summary: 'Steps 1–3 support macOS and Linux Ollama hosts only.', details: []};
+	if (a.connector === 'skip') {
+		return {
+			status: 'skipped',
+			summary: 'You chose to set up the Twingate Connector and Resource yourself; nothing was checked.',
+			details: ['Serving needs a Connector that reaches this machine and a Resource for it (TCP 11434, an alias with a dot, access granted).'],
+		};
+	}
+	if (a.simulated) {
+		return {
+			status: 'warn',
+			summary: `Not checked: planned for ${OS_NAME[ctx.platform]} from stated assumptions (no Connector runs yet, the Resource is not confirmed); nothing on this machine was read or changed.`,
+			details: TOPOLOGY_TEXT.split('\n'),
+			data: {simulated: true},
+		};
+	}
+	const conn = await detectConnector(ctx);
+	const details: string[] = [];
+	let status: CheckResult['status'] = 'ok';
+	let summary: string;
+	let cause: string | null = null;
+	let remediation: Remediation | undefined;
+	const runs = connectorRuns(conn);
+	if (conn.docker === 'error') details.push(`docker ps could not be read: ${conn.dockerProblem}`);
+	if (runs) {
+		summary = connectorLine(conn);
+	} else if (a.connector && a.connector !== 'docker-here') {
+		const where = PLACES[a.connector] ?? a.connector;
+		if (a.connectorConfirmed) {
+			summary = `The Connector runs on ${where}; you confirmed the Admin Console shows it as Connected (the wizard cannot see it from here).`;
+		} else {
+			status = 'warn';
+			summary = `The Connector should run on ${where}; not confirmed yet.`;
+			remediation = {text: 'Start it there with the command from the plan, then check that Admin Console → Network → Remote Networks shows it as Connected.'};
+		}
+	} else if (a.connector === 'docker-here' && conn.docker === 'missing') {
+		status = 'fail';
+		cause = 'connector-missing';
+		summary = 'No Twingate Connector runs here, and Docker is not installed, so the Connector cannot run in Docker on this machine.';
+		remediation = {text: 'Install Docker Desktop (https://www.docker.com/products/docker-desktop/), start it, and run this step again — or choose --connector lan-machine or linux-vm.'};
+	} else if (a.connector === 'docker-here' && conn.docker === 'error') {
+		status = 'fail';
+		cause = 'unreadable-output';
+		summary = `Could not tell whether a Connector container runs: ${conn.dockerProblem}`;
+		remediation = {text: 'Start Docker Desktop (or fix `docker ps`) and run this step again.'};
+	} else {
+		status = 'fail';
+		cause = 'connector-missing';
+		const stopped = conn.stopped[0];
+		summary = stopped
+			? `The Connector container ${stopped.name} exists but is not running (${stopped.status}).`
+			: `No Twingate Connector runs on this machine${a.connector ? '' : ', and no Connector placement was chosen'}.`;
+		remediation = {text: stopped ? `Start it: docker start ${stopped.name}` : a.connector ? 'Apply this step to start the Connector.' : TOPOLOGY_TEXT, ...(stopped ? {commands: [['docker', 'start', stopped.name]]} : {})};
+	}
+	if (a.resourceConfirmed) details.push('Resource: you confirmed the checklist (address, TCP 11434 only, alias, access).');
+	else {
+		details.push('Resource: not confirmed yet — the wizard cannot see the Admin Console; the checklist is in the plan.');
+		if (status === 'ok') {
+			status = 'warn';
+			summary = `${summary} The Resource is not confirmed yet.`;
+			remediation = {text: 'Create the Resource as the checklist says, then confirm it (run the step again interactively).'};
+		}
+	}
+	if (a.twingateClient === 'use') {
+		const client = clientDetails(await detectTwingateClient(ctx));
+		details.push(client.line);
+		if (!client.ok && status === 'ok') status = 'warn';
+	}
+	return {status, summary, details, cause, remediation, data: {connectorRunning: runs, connectors: conn.running.map((c) => c.name), connector: a.connector ?? null}};
+}
+
+function tokenEnv(ctx: Ctx, a: ServerAnswers): Record<string, string> | null {
+	const access = a.connectorAccessToken ?? ctx.env.TWINGATE_ACCESS_TOKEN;
+	const refresh = a.connectorRefreshToken ?? ctx.env.TWINGATE_REFRESH_TOKEN;
+	ctx.secrets.add(access);
+	ctx.secrets.add(refresh);
+	return access && refresh ? {TWINGATE_ACCESS_TOKEN: access, TWINGATE_REFRESH_TOKEN: refresh} : null;
+}
+
+async function waitClientConnected(ctx: Ctx): Promise<void> {
+	for (let i = 0; i < CLIENT_WAIT_TRIES; i++) {
+		const c = await detectTwingateClient(ctx);
+		if (c.connected) {
+			ctx.progress('twingate-client', 'ok', 'Twingate is connected.');
+			return;
+		}
+		ctx.progress('twingate-client', 'running', ctx.platform === 'darwin' ? 'Waiting for the Twingate app to connect: finish the login in the app and the browser…' : 'Waiting for twingate status to say online…');
+		await ctx.clock.sleep(CLIENT_WAIT_MS, ctx.signal);
+	}
+	ctx.progress('twingate-client', 'warn', 'Twingate did not connect in time; the check reports it and you can finish the login later.');
+}
+
+async function clientActions(ctx: Ctx, a: ServerAnswers): Promise<PlannedAction[]> {
+	const actions: PlannedAction[] = [];
+	const c: TwingateClientState | null = a.simulated ? null : await detectTwingateClient(ctx);
+	const onboarding: PlannedAction = {
+		kind: 'manual',
+		why: 'Log in in the Twingate app (optional; only needed if this Mac must itself reach Resources, e.g. to test through the tunnel)',
+		text: [
+			'Allow notifications → add the VPN configuration (required) → allow the system extension (standalone build) →',
+			'enter your network name (e.g. acme for acme.twingate.com) → log in in the browser → click "Open Twingate.app".',
+			'The menu-bar icon then shows Online. The wizard waits for it (scutil --nc list) and goes on either way.',
+		].join('\n'),
+	};
+	if (ctx.platform === 'darwin') {
+		if (c?.connected) return actions;
+		if (!c?.installed) {
+			if (c?.brew || a.simulated) {
+				actions.push({kind: 'command', argv: ['brew', 'install', '--cask', 'twingate'], why: 'Install the standalone Twingate client (macOS ≥ Monterey; the installer asks for your password)', interactive: true, undo: ['brew', 'uninstall', '--cask', 'twingate']});
+			} else {
+				actions.push({kind: 'manual', why: 'Install the Twingate app', text: 'Homebrew is not installed: get Twingate from the Mac App Store, or the standalone package https://api.twingate.com/download/darwin?installer=pkg (it must live in /Applications).'});
+				return actions;
+			}
+		}
+		if (!c?.running) actions.push(hook({kind: 'command', argv: ['open', '-a', 'Twingate'], why: 'Start the Twingate app'}, {after: waitClientConnected}));
+		actions.push(onboarding);
+		return actions;
+	}
+	if (!c?.installed) {
+		actions.push({kind: 'manual', why: 'Install the Linux Twingate client (optional on the Ollama host)', text: 'curl -s https://binaries.twingate.com/client/linux/install.sh | sudo bash\nthen: sudo twingate setup (interactive) and twingate start.'});
+		return actions;
+	}
+	if (!c.connected) actions.push(hook({kind: 'command', argv: ['twingate', 'start'], why: 'Start the Twingate client (twingate status must say online)'}, {after: waitClientConnected}));
+	return actions;
+}
+
+async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
+	const a = serverAnswers(answers);
+	if (ctx.platform !== 'darwin' && ctx.platform !== 'linux') return {actions: [], inputs: {}};
+	const actions: PlannedAction[] = [];
+	const notes: string[] = [];
+	if (a.connector === 'skip') return {actions, inputs: {connector: 'skip'}};
+	const conn = a.simulated ? null : await detectConnector(ctx);
+	if (!conn || !connectorRuns(conn)) {
+		switch (a.connector) {
+			case 'docker-here': {
+				const stopped = conn?.stopped[0];
+				if (conn?.docker === 'missing') {
+					actions.push({kind: 'manual', why: 'Install Docker first', text: 'Install and start Docker Desktop (https://www.docker.com/products/docker-desktop/), then run this step again.'});
+				} else if (stopped) {
+					actions.push({kind: 'command', argv: ['docker', 'start', stopped.name], why: `Start the existing Connector container ${stopped.name} (its tokens are already inside it)`, undo: ['docker', 'stop', stopped.name]});
+				} else {
+					if (!a.twingateNetwork && !ctx.dryRun && !a.simulated) throw new UsageError('The Connector needs your Twingate network name.', 'Pass --twingate-network NAME (acme for acme.twingate.com).');
+					const env = tokenEnv(ctx, a);
+					if (!env && !ctx.dryRun && !a.simulated) {
+						throw new UsageError(
+							'The Connector needs its access and refresh tokens.',
+							'Admin Console → Network → Remote Networks → Add Connector → Generate Tokens; type them at the prompt, or set TWINGATE_ACCESS_TOKEN and TWINGATE_REFRESH_TOKEN in the environment (never on the command line).',
+						);
+					}
+					const run: PlannedAction = {
+						kind: 'command',
+						argv: connectorRunArgv({network: a.twingateNetwork ?? '<network>', platform: ctx.platform}),
+						why: `Start the Twingate Connector in Docker (image twingate/connector:1, restarts with Docker). The two tokens reach docker through its environment only: never in this command line, the journal or the log${ctx.platform === 'darwin' ? `; --add-host lets it reach this Mac as ${DOCKER_HOST_ALIAS}` : ''}`,
+						undo: ['docker', 'rm', '-f', CONNECTOR_NAME],
+					};
+					actions.push(env ? hook(run, {env, timeoutMs: 300_000}) : run);
+					notes.push('Connector tokens: typed masked (or from TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN), kept in memory, passed to this one docker run through its environment.');
+				}
+				actions.push({kind: 'manual', why: 'Check the Connector is online', text: 'Admin Console → Network → Remote Networks → your network: the Connector shows Connected (Controller and Relay). Logs: docker logs twingate-connector.'});
+				break;
+			}
+			case 'lan-machine':
+			case 'linux-vm':
+				if (!a.connectorConfirmed) actions.push({kind: 'manual', why: `Run the Connector on ${PLACES[a.connector]}`, text: remoteConnectorText(a.connector, a.twingateNetwork)});
+				break;
+			case 'existing':
+				if (!a.connectorConfirmed) actions.push({kind: 'manual', why: 'Check the existing Connector', text: 'Admin Console → Network → Remote Networks: the Connector of the network that will hold the Resource shows Connected, and that machine can reach this one on TCP 11434.'});
+				break;
+			default:
+				actions.push({kind: 'manual', why: 'Choose where the Connector runs', text: TOPOLOGY_TEXT});
+		}
+	}
+	const resource = await resourceAddressFor(ctx, a);
+	if (!a.resourceConfirmed) {
+		actions.push({kind: 'manual', why: 'Create the Resource for Ollama in the Admin Console (the wizard cannot see it; confirm when done)', text: resourceChecklist({address: resource.address, alias: a.alias, port: servicePort(a)})});
+		if (resource.assumed) notes.push('The Resource address is a placeholder: step 3 lists this machine\'s addresses (never a 100.x tunnel handle).');
+	}
+	if (a.twingateClient === 'use') actions.push(...(await clientActions(ctx, a)));
+	return {actions, inputs: {connector: a.connector ?? null, network: a.twingateNetwork ?? null, resourceAddress: resource.address, alias: a.alias ?? null, client: a.twingateClient ?? 'skip'}, notes};
+}
 
 export const twingateNetwork: Step = {
 	id: 'twingate-network',
@@ -10,14 +273,10 @@ export const twingateNetwork: Step = {
 	title: "Twingate on the Ollama host's network",
 	roles: ['server'],
 	dependsOn: [],
-	available: false,
-	async check() {
-		return {status: 'skipped', summary: 'This step is not available in this version yet.', details: []};
-	},
-	async plan() {
-		return {actions: [], inputs: {}};
-	},
-	async apply() {
-		throw new Error('Step 1 is not available in this version yet.');
+	available: true,
+	check,
+	plan,
+	async apply(ctx, p) {
+		await executePlan(ctx, p);
 	},
 };

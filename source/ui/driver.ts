@@ -6,15 +6,20 @@
  */
 import {CancelledError, EXIT, UsageError} from '../core/exit-codes.js';
 import {validateModelName} from '../core/ollama-api.js';
-import type {RunMode} from '../core/runner.js';
+import type {RunMode, StepOutcome} from '../core/runner.js';
 import type {CheckResult, Step} from '../core/types.js';
 import type {Asker} from '../app/asker.js';
 import {askRole, askUrl, confirmWith, flowDoctor, flowRepair} from '../app/flows.js';
-import {INTERVIEWS} from '../app/interviews.js';
+import * as interviews from '../app/interviews.js';
+import type {Interview} from '../app/interviews.js';
 import type {Session} from '../app/session.js';
 import type {Command, Options} from '../cli/args.js';
 import {connectionTest} from '../steps/connection-test.js';
 import {SkipStepError} from './ink-asker.js';
+
+/** What flowSetup runs after a step (e.g. show the connection card), when interviews.ts has it. */
+export type AfterStep = (session: Session, asker: Asker, outcome: StepOutcome) => Promise<void>;
+const AFTER_STEP = (Reflect.get(interviews, 'AFTER_STEP') as Partial<Record<string, AfterStep>> | undefined) ?? {};
 
 export type DriverPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -42,6 +47,10 @@ export interface DriverInit {
 	command: Command;
 	options: Options;
 	asker: StepAsker;
+	/** What each step asks before it runs (default: source/app/interviews.ts, as flowSetup uses). */
+	interviews?: Partial<Record<string, Interview>>;
+	/** What follows a step in setup (default: interviews.ts AFTER_STEP). */
+	afterStep?: Partial<Record<string, AfterStep>>;
 }
 
 export class Driver {
@@ -49,6 +58,8 @@ export class Driver {
 	readonly command: Command;
 	readonly options: Options;
 	readonly #asker: StepAsker;
+	readonly #interviews: Partial<Record<string, Interview>>;
+	readonly #afterStep: Partial<Record<string, AfterStep>>;
 	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null};
 	readonly #listeners = new Set<() => void>();
 	#tail: Promise<unknown> = Promise.resolve();
@@ -59,6 +70,8 @@ export class Driver {
 		this.command = init.command;
 		this.options = init.options;
 		this.#asker = init.asker;
+		this.#interviews = init.interviews ?? interviews.INTERVIEWS;
+		this.#afterStep = init.afterStep ?? AFTER_STEP;
 	}
 
 	readonly subscribe = (listener: () => void): (() => void) => {
@@ -100,7 +113,7 @@ export class Driver {
 	#recordSkip(step: Step): void {
 		const result: CheckResult = {
 			status: 'skipped',
-			summary: `Step ${step.number} was skipped (you pressed s); nothing was checked or changed.`,
+			summary: `Step ${step.number} was skipped (you chose to skip it); nothing was checked or changed.`,
 			details: [],
 			durationMs: 0,
 		};
@@ -112,12 +125,24 @@ export class Driver {
 	async #doStep(step: Step, mode: RunMode, interview: boolean): Promise<void> {
 		this.#set({current: step.id});
 		const asker = this.#askerFor(step.id);
+		let outcome: StepOutcome;
 		try {
-			if (interview && step.available) await INTERVIEWS[step.id]?.(this.session, asker);
-			await this.#exclusive(() => this.session.runStep(step, mode, {confirm: confirmWith(asker, this.options)}));
+			if (interview && step.available) await this.#interviews[step.id]?.(this.session, asker);
+			outcome = await this.#exclusive(() => this.session.runStep(step, mode, {confirm: confirmWith(asker, this.options)}));
 		} catch (error) {
-			if (error instanceof SkipStepError) this.#recordSkip(step);
-			else throw error;
+			if (error instanceof SkipStepError) {
+				this.#recordSkip(step);
+				return;
+			}
+			throw error;
+		}
+		// Like flowSetup: what follows a step (a card to copy, a checklist) for the interactive flows.
+		if (interview && step.available) {
+			try {
+				await this.#afterStep[step.id]?.(this.session, asker, outcome);
+			} catch (error) {
+				if (!(error instanceof SkipStepError)) throw error; // the step itself has run: keep its result
+			}
 		}
 	}
 
@@ -167,6 +192,11 @@ export class Driver {
 				return (await this.#exclusive(() => flowDoctor(this.session, this.#askerFor(null), this.options))).exitCode;
 			case 'repair':
 				return (await this.#exclusive(() => flowRepair(this.session, this.#askerFor(null), this.options))).exitCode;
+			default: {
+				// Other commands (undo, the client-side ones): the CLI's own dispatch, with the Ink asker.
+				const {runFlow} = await import('../cli/main.js');
+				return (await this.#exclusive(() => runFlow({command: this.command, options: this.options}, this.session, this.#askerFor(null)))).exitCode;
+			}
 		}
 	}
 
@@ -198,6 +228,7 @@ export class Driver {
 		const step = this.session.steps.find((s) => s.id === stepId);
 		if (!step) return `Unknown step ${stepId}.`;
 		if (this.#state.busy) return 'A step is running; press r again when it has finished.';
+		if (this.#state.phase === 'running' && !this.session.outcomes.has(step.id)) return `Step ${step.number} has not run yet; the wizard gets to it in order.`;
 		if (this.session.ctx.signal.aborted) return 'The run was cancelled.';
 		if (this.command === 'test' && step.id !== this.#testStep().id) return `The test command only runs step ${this.#testStep().number}.`;
 		if (this.session.role && !step.roles.includes(this.session.role)) return `Step ${step.number} runs on the other machine, not on this ${this.session.role}.`;

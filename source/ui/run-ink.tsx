@@ -1,7 +1,18 @@
-/** Placeholder until the Ink UI lands: falls back to the plain flow. */
+/**
+ * The Ink UI entry, loaded by source/cli/main.ts only when stdin and stdout are TTYs and not CI.
+ * Returns the exit code: 0 ok, 1 a step failed, 2 usage error, 130 cancelled.
+ *
+ * Ink decides "CI" once, when it is first imported (is-in-ci: *any* CI variable that is not "0" or
+ * "false", even an empty one), and then only prints the final frame. main.ts treats an empty CI as
+ * not CI, so drop empty values before Ink loads; that is why Ink is imported here dynamically.
+ */
 import type {Session} from '../app/session.js';
 import type {ParsedArgs} from '../cli/args.js';
 
-export async function runInk(_opts: {session: Session; parsed: ParsedArgs; controller: AbortController}): Promise<number> {
-	return 1;
+export async function runInk(opts: {session: Session; parsed: ParsedArgs; controller: AbortController}): Promise<number> {
+	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) {
+		if (process.env[key] === '') delete process.env[key];
+	}
+	const {mountInk} = await import('./mount.js');
+	return mountInk(opts);
 }

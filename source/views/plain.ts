@@ -28,6 +28,7 @@ export function attachPlainView(bus: EventBus, write: (line: string) => void, nu
 			case 'step:plan':
 				write(`  Plan for step ${numbers[event.step] ?? ''}:`);
 				for (const a of event.plan.actions) write(renderAction(a));
+				for (const n of event.plan.notes ?? []) write(`  Note: ${n}`);
 				break;
 			case 'step:result':
 				for (const l of formatResult(numbers[event.step] ?? '', event.title, event.result)) write(l);

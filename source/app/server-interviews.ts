@@ -1,0 +1,233 @@
+/**
+ * What steps 1–3 ask on the Ollama host, independent of the view (Ink, --plain prompts, or the
+ * non-interactive path that exits 2 naming the flag). Answers given as flags are never asked again.
+ * Order (seed-corrections "What the wizard therefore does" §1–§3): topology first, then the Connector's
+ * network and tokens (masked; never stored), the alias, the Resource checklist; then the method with
+ * its reasons and the bind with the security warning; then the alias for the card.
+ */
+import type {StepOutcome} from '../core/runner.js';
+import {isValidAlias} from '../parsers/twingate.js';
+import {validateBindValue} from '../parsers/ollama-host.js';
+import {methodOptions, SECURITY_WARNING, serverAnswers, servicePort, type Method} from '../server/answers.js';
+import {
+	CONNECTOR_CHOICES,
+	DOCKER_PROBE_ARGV,
+	connectorRuns,
+	detectConnector,
+	probeFromDocker,
+	remoteConnectorText,
+	resourceChecklist,
+	type ConnectorChoice,
+} from '../server/connector.js';
+import {detectServer, firstLanAddress, localVersion, readAddresses, type ServerState} from '../server/detect.js';
+import {CARD_HINT} from '../steps/client-address.js';
+import {TOPOLOGY_TEXT, resourceAddressFor} from '../steps/twingate-network.js';
+import type {Asker} from './asker.js';
+import type {Session} from './session.js';
+
+const SERVER_PLATFORMS = new Set<string>(['darwin', 'linux']);
+
+const CONNECTOR_LABELS: Record<ConnectorChoice, {name: string; description: string}> = {
+	'docker-here': {name: 'Docker on this machine', description: 'The wizard runs twingate/connector:1 here after you paste the two tokens (masked). Resource address: dockerhost on a Mac.'},
+	'lan-machine': {name: 'Another always-on machine on this LAN', description: 'systemd or Docker there; the wizard prints the command. Ollama must then listen on the LAN.'},
+	'linux-vm': {name: 'A Linux VM on this Mac', description: 'UTM, Parallels, …; the systemd Connector runs in the VM.'},
+	existing: {name: 'A Connector already runs in this network', description: 'Nothing to deploy; you confirm it shows Connected.'},
+	skip: {name: 'Skip: I set up Twingate myself', description: 'Steps 2 and 3 still run.'},
+};
+
+export async function askAlias(asker: Asker): Promise<string> {
+	const value = await asker.text({
+		message: 'Resource alias clients will use (at least one dot, not ending in .local)',
+		flag: '--alias',
+		default: 'ollama.home.internal',
+		validate: (v) => {
+			const r = isValidAlias(v);
+			return r.ok ? null : r.problem;
+		},
+	});
+	const r = isValidAlias(value);
+	return r.ok ? r.alias : value;
+}
+
+function nonEmpty(what: string) {
+	return (v: string): string | null => (v.trim().length < 8 ? `The ${what} looks too short; copy it whole from the Admin Console.` : null);
+}
+
+/** Step 1: where the Connector runs (asked first), its network and tokens, the alias, the Resource checklist. */
+export async function interviewTwingateNetwork(session: Session, asker: Asker): Promise<void> {
+	const ctx = session.ctx;
+	const a = serverAnswers(session.answers);
+	if (!SERVER_PLATFORMS.has(ctx.platform)) return;
+	if (!a.connector && asker.interactive) {
+		const found = a.simulated ? null : await detectConnector(ctx);
+		if (found && found.running.length > 0) a.connector = 'docker-here';
+		else if (found && connectorRuns(found)) a.connector = 'existing';
+		else {
+			await asker.note('Where does the Twingate Connector run?', TOPOLOGY_TEXT);
+			a.connector = await asker.select<ConnectorChoice>({
+				message: 'Where should the Twingate Connector run?',
+				flag: '--connector',
+				choices: CONNECTOR_CHOICES.map((value) => ({value, ...CONNECTOR_LABELS[value]})),
+				default: ctx.platform === 'darwin' ? 'docker-here' : 'existing',
+			});
+		}
+	}
+	if (a.connector === 'skip') return;
+
+	if (a.connector === 'docker-here' && !ctx.dryRun && !a.simulated) {
+		const state = await detectConnector(ctx);
+		if (!connectorRuns(state) && state.stopped.length === 0 && state.docker === 'ok') {
+			a.twingateNetwork ??= await asker.text({
+				message: 'Your Twingate network name (acme for acme.twingate.com)',
+				flag: '--twingate-network',
+				validate: (v) => (/^[a-z0-9][a-z0-9-]{0,62}$/i.test(v.trim()) ? null : 'Give the network name only, e.g. acme for acme.twingate.com.'),
+			});
+			a.twingateNetwork = a.twingateNetwork.trim();
+			// Tokens: masked prompt or the environment, never a flag; registered so no output can show them.
+			const access =
+				a.connectorAccessToken ??
+				ctx.env.TWINGATE_ACCESS_TOKEN ??
+				(await asker.text({message: 'Connector access token (Admin Console → Network → Remote Networks → Add Connector → Generate Tokens)', flag: 'TWINGATE_ACCESS_TOKEN in the environment', secret: true, validate: nonEmpty('access token')}));
+			ctx.secrets.add(access.trim());
+			const refresh =
+				a.connectorRefreshToken ??
+				ctx.env.TWINGATE_REFRESH_TOKEN ??
+				(await asker.text({message: 'Connector refresh token (same page)', flag: 'TWINGATE_REFRESH_TOKEN in the environment', secret: true, validate: nonEmpty('refresh token')}));
+			ctx.secrets.add(refresh.trim());
+			a.connectorAccessToken = access.trim();
+			a.connectorRefreshToken = refresh.trim();
+		}
+	}
+
+	if ((a.connector === 'lan-machine' || a.connector === 'linux-vm' || a.connector === 'existing') && a.connectorConfirmed === undefined && asker.interactive && !a.simulated) {
+		if (a.connector !== 'existing') await asker.note('Run the Connector there', remoteConnectorText(a.connector, a.twingateNetwork));
+		a.connectorConfirmed = await asker.confirm({message: 'Does the Admin Console show that Connector as Connected?', flag: '--yes', default: false});
+	}
+
+	if (!a.alias && asker.interactive) a.alias = await askAlias(asker);
+
+	if (a.resourceConfirmed === undefined && asker.interactive && !ctx.dryRun && !a.simulated) {
+		const resource = await resourceAddressFor(ctx, a);
+		await asker.note('The Twingate Resource for Ollama (the wizard cannot see the Admin Console)', resourceChecklist({address: resource.address, alias: a.alias, port: servicePort(a)}));
+		a.resourceConfirmed = await asker.confirm({message: 'Is this Resource created (or an existing one checked) in the Admin Console?', flag: '--yes', default: false});
+	}
+
+	if (!a.twingateClient && asker.interactive && !a.simulated) {
+		a.twingateClient = await asker.select<'use' | 'skip'>({
+			message: ctx.platform === 'darwin' ? 'Also install and start the Twingate app on this Mac? (optional)' : 'Also use the Twingate client on this machine? (optional)',
+			flag: '--twingate-client',
+			choices: [
+				{value: 'skip', name: 'No', description: 'Serving Ollama needs the Connector, not the client (seed-corrections #2, #5).'},
+				{value: 'use', name: 'Yes', description: 'Only if this machine must itself reach Resources, e.g. to test through the tunnel.'},
+			],
+			default: 'skip',
+		});
+	}
+}
+
+/** Step 2: probe for a Docker Connector here, then the method (with reasons) and the bind (with the warning). */
+export async function interviewRemoteAccess(session: Session, asker: Asker): Promise<void> {
+	const ctx = session.ctx;
+	const a = serverAnswers(session.answers);
+	if (!SERVER_PLATFORMS.has(ctx.platform)) return;
+	if (a.method && (a.bind || a.method === 'app-setting') && !asker.interactive) return;
+	let state: ServerState | null = null;
+	let version: string | null = null;
+	if (!a.simulated) {
+		state = await detectServer(ctx, servicePort(a));
+		if (state.listeners.ok && state.listeners.summary.state !== 'none') version = await localVersion(ctx, '127.0.0.1', servicePort(a));
+	}
+	const s = state?.listeners.ok ? state.listeners.summary : null;
+	if (state && state.installs.length === 0) return; // the check says how to install Ollama
+	if (s && (s.state === 'all' || s.state === 'specific') && !a.method && !a.bind) return; // already exposed
+
+	if (a.connector === 'docker-here' && s?.state === 'loopback' && !a.bind && !a.method && a.dockerProbe === undefined && asker.interactive && !ctx.dryRun) {
+		await asker.note(
+			'First, a probe (twingate.md §4 option A)',
+			`A Docker Connector on this Mac may reach a loopback-only Ollama through dockerhost; reports conflict, so the wizard can test it:\n  $ ${DOCKER_PROBE_ARGV.join(' ')}\n(a throwaway curl container). If it answers, Ollama can stay on loopback — the safest layout.`,
+		);
+		if (await asker.confirm({message: 'Run the probe now?', flag: '--bind', default: true})) {
+			const r = await probeFromDocker(ctx);
+			a.dockerProbe = r.reachable ? 'reachable' : 'unreachable';
+			await asker.note('Probe result', `${r.detail}. ${r.reachable ? 'Ollama can stay on 127.0.0.1:11434.' : 'Ollama must listen on a non-loopback address.'}`);
+			if (r.reachable) return;
+		}
+	}
+
+	if (!a.method) {
+		const options = methodOptions(ctx.platform, state?.installs ?? [], version);
+		const offered = a.simulated ? options : options.filter((o) => o.usable);
+		if (offered.length === 0) return; // nothing fits: the check and plan explain why
+		if (asker.interactive) await asker.note('Methods for this machine', options.map((o) => `${o.usable || a.simulated ? '•' : '✗'} ${o.label}: ${o.reason}`).join('\n'));
+		a.method = await asker.select<Method>({
+			message: 'How should Ollama get its new address?',
+			flag: '--method',
+			choices: offered.map((o) => ({value: o.method, name: `${o.label}${o.recommended ? ' (recommended)' : ''}`, description: o.reason})),
+			default: offered.find((o) => o.recommended)?.method,
+		});
+	}
+
+	if (!a.bind && a.method !== 'app-setting') {
+		let lan: string | null = null;
+		if (!a.simulated) {
+			const r = await readAddresses(ctx);
+			lan = r.ok ? firstLanAddress(r.addresses) : null;
+		}
+		if (asker.interactive) await asker.note('Before you choose: security', SECURITY_WARNING);
+		const choice = await asker.select<string>({
+			message: 'Where should Ollama listen? (host:port, never a scheme: http://0.0.0.0 would bind port 80)',
+			flag: '--bind',
+			choices: [
+				{value: '0.0.0.0:11434', name: "0.0.0.0:11434 — every interface (the guide's choice)", description: 'Reachable from every network this machine joins.'},
+				...(lan ? [{value: `${lan}:11434`, name: `${lan}:11434 — this LAN address only (safer)`, description: 'The address must exist when Ollama starts; the local CLI then needs OLLAMA_HOST too.'}] : []),
+				{value: 'other', name: 'Another address…'},
+			],
+			default: '0.0.0.0:11434',
+		});
+		a.bind =
+			choice === 'other'
+				? await asker.text({
+						message: 'Bind address (HOST:PORT, e.g. 192.168.1.20:11434)',
+						flag: '--bind',
+						validate: (v) => {
+							const r = validateBindValue(v);
+							return r.ok ? null : r.problem;
+						},
+					})
+				: choice;
+	}
+
+	if ((a.method === 'launchagent' || a.method === 'brew') && state?.appRunning && a.quitApp === undefined && asker.interactive) {
+		a.quitApp = await asker.confirm({
+			message: 'Ollama.app runs its own server. Quit it (and turn off its login item) so the LaunchAgent can serve? Without that the LaunchAgent is refused.',
+			flag: '--yes',
+			default: true,
+		});
+	}
+
+	if (a.method === 'app-setting' && asker.interactive && !ctx.dryRun && !a.simulated && s?.state !== 'all') {
+		await asker.note(
+			'In Ollama.app',
+			'Menu-bar icon → Settings… → turn on "Expose Ollama to the network". Restart the app if it asks. It then listens on 0.0.0.0:11434.',
+		);
+		await asker.confirm({message: 'Done? The wizard checks it next.', flag: '--yes', default: true});
+	}
+}
+
+/** Step 3: the alias the card uses. */
+export async function interviewClientAddress(session: Session, asker: Asker): Promise<void> {
+	const a = serverAnswers(session.answers);
+	if (!SERVER_PLATFORMS.has(session.ctx.platform)) return;
+	if (!a.alias && (asker.interactive || !session.ctx.dryRun)) a.alias = await askAlias(asker);
+}
+
+/** After step 3: save the card in the journal and show it as one line. */
+export async function afterClientAddress(session: Session, asker: Asker, outcome: StepOutcome): Promise<void> {
+	const card = outcome.result.data?.card;
+	if (typeof card !== 'string') return;
+	if (session.journal && !session.ctx.dryRun && !session.ephemeral) {
+		session.journal.card = card;
+		await session.save();
+	}
+	await asker.note('Connection card for the AIlice side', `${card}\n${CARD_HINT}`);
+}

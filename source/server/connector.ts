@@ -1,0 +1,155 @@
+/**
+ * The serving side of Twingate: a Connector that can reach this machine, and the Resource for it
+ * (seed-corrections #1, #2, #4; twingate.md §1, §2, §4, §7). Read-only detection plus the exact commands
+ * a plan shows. Tokens never appear in an argument vector: `docker run --env TWINGATE_ACCESS_TOKEN`
+ * (a name without a value) makes docker copy the value from its own environment, which the step passes
+ * only to that one process (see twingate-network.ts).
+ */
+import type {Ctx} from '../core/context.js';
+import {parseDockerPsConnectors, parseSystemctlIsActive, type DockerContainer, type SystemdActiveState} from '../parsers/docker.js';
+import {parseScutilNcList, parseTwingateStatus, type TwingateStatus} from '../parsers/twingate.js';
+import {BREW_EXECUTABLES, OLLAMA_PORT} from './detect.js';
+
+export const CONNECTOR_IMAGE = 'twingate/connector:1';
+export const CONNECTOR_NAME = 'twingate-connector';
+/** Docker Desktop's host alias the Resource uses for a Connector on this Mac (twingate.md §4 option A). */
+export const DOCKER_HOST_ALIAS = 'dockerhost';
+export const TOKEN_ENV = ['TWINGATE_ACCESS_TOKEN', 'TWINGATE_REFRESH_TOKEN'] as const;
+
+export type ConnectorChoice = 'docker-here' | 'lan-machine' | 'linux-vm' | 'existing' | 'skip';
+export const CONNECTOR_CHOICES: readonly ConnectorChoice[] = ['docker-here', 'lan-machine', 'linux-vm', 'existing', 'skip'];
+
+export interface ConnectorState {
+	/** `docker` exists and answered. */
+	docker: 'ok' | 'missing' | 'error';
+	dockerProblem?: string;
+	running: DockerContainer[];
+	stopped: DockerContainer[];
+	/** Linux: `systemctl is-active twingate-connector`. */
+	systemd: SystemdActiveState | null;
+}
+
+/** `docker ps -a --format '{{json .}}'` and, on Linux, `systemctl is-active twingate-connector` (twingate.md §7). */
+export async function detectConnector(ctx: Ctx): Promise<ConnectorState> {
+	const state: ConnectorState = {docker: 'ok', running: [], stopped: [], systemd: null};
+	const r = await ctx.run('docker', ['ps', '-a', '--format', '{{json .}}']);
+	if (r.notFound) state.docker = 'missing';
+	else if (r.exitCode !== 0) {
+		state.docker = 'error';
+		state.dockerProblem = (r.stderr.trim().split('\n')[0] ?? '') || `docker ps exited with code ${r.exitCode}`;
+	} else {
+		const parsed = parseDockerPsConnectors(r.stdout);
+		if (!parsed.ok) {
+			state.docker = 'error';
+			state.dockerProblem = parsed.problem;
+		} else {
+			state.running = parsed.connectors;
+			state.stopped = parsed.stopped;
+		}
+	}
+	if (ctx.platform === 'linux') state.systemd = parseSystemctlIsActive((await ctx.run('systemctl', ['is-active', 'twingate-connector'])).stdout);
+	return state;
+}
+
+export function connectorRuns(state: ConnectorState): boolean {
+	return state.running.length > 0 || state.systemd === 'active';
+}
+
+/**
+ * The Admin Console's `docker run` (twingate.md §7) for this machine: `--add-host dockerhost:host-gateway`
+ * on a Mac (Docker Desktop; the Resource address is then `dockerhost`), `--network=host` on Linux.
+ * The two tokens are passed by name only.
+ */
+export function connectorRunArgv(opts: {network: string; platform: NodeJS.Platform; hostname?: string | null}): string[] {
+	const argv = ['docker', 'run', '-d', '--env', `TWINGATE_NETWORK=${opts.network}`, '--env', 'TWINGATE_ACCESS_TOKEN', '--env', 'TWINGATE_REFRESH_TOKEN'];
+	if (opts.hostname) argv.push('--env', `TWINGATE_LABEL_HOSTNAME=${opts.hostname}`);
+	argv.push('--env', 'TWINGATE_LABEL_DEPLOYED_BY=docker', '--sysctl', 'net.ipv4.ping_group_range=0 2147483647', '--name', CONNECTOR_NAME, '--restart=unless-stopped', '--pull=always');
+	if (opts.platform === 'darwin') argv.push('--add-host', `${DOCKER_HOST_ALIAS}:host-gateway`);
+	else argv.push('--network=host');
+	argv.push(CONNECTOR_IMAGE);
+	return argv;
+}
+
+/**
+ * Does a container reach this Mac's Ollama through the host alias? (twingate.md §4 option A: reports
+ * conflict, so probe.) This starts a throwaway container, so it is asked for, never run by a check.
+ */
+export const DOCKER_PROBE_ARGV = ['docker', 'run', '--rm', '--add-host', `${DOCKER_HOST_ALIAS}:host-gateway`, 'curlimages/curl', '-fsS', '--max-time', '5', `http://${DOCKER_HOST_ALIAS}:${OLLAMA_PORT}/api/version`];
+
+export async function probeFromDocker(ctx: Ctx): Promise<{reachable: boolean; detail: string}> {
+	const [cmd, ...args] = DOCKER_PROBE_ARGV;
+	const r = await ctx.run(cmd ?? 'docker', args, {timeoutMs: 120_000});
+	if (r.exitCode === 0 && /"version"/.test(r.stdout)) return {reachable: true, detail: `a container reached Ollama at ${DOCKER_HOST_ALIAS}:${OLLAMA_PORT} (${r.stdout.trim().slice(0, 60)})`};
+	const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0] ?? '';
+	return {reachable: false, detail: `a container could not reach ${DOCKER_HOST_ALIAS}:${OLLAMA_PORT}${said ? `: ${said}` : ''}`};
+}
+
+/** The Connector commands for another machine, tokens as placeholders (the Admin Console fills them in). */
+export function remoteConnectorText(choice: 'lan-machine' | 'linux-vm', network: string | undefined): string {
+	const tenant = network ?? '<network>';
+	const where = choice === 'linux-vm' ? 'the Linux VM on this Mac (UTM, Parallels, …)' : 'the other always-on machine on this LAN';
+	return [
+		`Run one of these on ${where}; Admin Console → Network → Remote Networks → your network → Add Connector`,
+		'shows the same command with this Connector\'s own tokens filled in (never reuse tokens between Connectors):',
+		'',
+		'  # systemd (Ubuntu, Debian, Fedora, …)',
+		`  curl "https://binaries.twingate.com/connector/setup.sh" | sudo TWINGATE_ACCESS_TOKEN="<access token>" TWINGATE_REFRESH_TOKEN="<refresh token>" TWINGATE_NETWORK="${tenant}" TWINGATE_LABEL_DEPLOYED_BY="linux" bash`,
+		'',
+		'  # or Docker',
+		`  docker run -d --env TWINGATE_NETWORK="${tenant}" --env TWINGATE_ACCESS_TOKEN="<access token>" --env TWINGATE_REFRESH_TOKEN="<refresh token>" --env TWINGATE_LABEL_DEPLOYED_BY="docker" --sysctl net.ipv4.ping_group_range="0 2147483647" --name ${CONNECTOR_NAME} --restart=unless-stopped --pull=always --network=host ${CONNECTOR_IMAGE}`,
+		'',
+		'Then check: the Admin Console shows the Connector as Connected (systemctl status twingate-connector / docker logs twingate-connector).',
+		'That machine must reach this one on TCP 11434, so Ollama must listen on the LAN (step 2).',
+	].join('\n');
+}
+
+/** The Resource checklist (seed-corrections #4, #51; twingate.md §2): the wizard cannot see the Admin Console. */
+export function resourceChecklist(opts: {address: string; alias: string | undefined; port?: number}): string {
+	const port = opts.port ?? OLLAMA_PORT;
+	return [
+		'Admin Console → Network → Resources → Add Resource:',
+		`  [ ] Address: ${opts.address}  (this machine as the Connector reaches it; never a 100.x address)`,
+		`  [ ] Protocols: TCP restricted to port ${port} only; UDP and ICMP off`,
+		`  [ ] Alias: ${opts.alias ?? '<a name with at least one dot, not ending in .local, e.g. ollama.home.internal>'}`,
+		'  [ ] Access: the user Group that uses AIlice, or the Service Account of step 5',
+		'  [ ] The Resource is in the Remote Network whose Connector runs (Connector shows Connected)',
+	].join('\n');
+}
+
+/** macOS Twingate app (optional; only needed if this Mac must itself reach Resources, seed-corrections #5). */
+export const TWINGATE_APP = '/Applications/Twingate.app';
+
+export interface TwingateClientState {
+	platform: 'darwin' | 'linux';
+	installed: boolean;
+	running: boolean;
+	/** macOS: scutil --nc list says Connected; Linux: `twingate status` = online. */
+	connected: boolean | null;
+	/** Linux `twingate status` word. */
+	status?: TwingateStatus;
+	/** Homebrew exists (for `brew install --cask twingate`). */
+	brew: string | null;
+	problem?: string;
+}
+
+/**
+ * macOS: /Applications/Twingate.app, `pgrep -x Twingate`, `scutil --nc list` — never `twingate status`,
+ * the macOS client has no CLI (seed-corrections #42). Linux: `twingate status` (twingate.md §6.3).
+ */
+export async function detectTwingateClient(ctx: Ctx): Promise<TwingateClientState> {
+	if (ctx.platform === 'darwin') {
+		let brew: string | null = null;
+		for (const b of BREW_EXECUTABLES) if (!brew && (await ctx.fs.stat(b).catch(() => null))) brew = b;
+		const installed = (await ctx.fs.stat(TWINGATE_APP).catch(() => null)) !== null;
+		if (!installed) return {platform: 'darwin', installed, running: false, connected: null, brew};
+		const running = (await ctx.run('pgrep', ['-x', 'Twingate'])).exitCode === 0;
+		if (!running) return {platform: 'darwin', installed, running, connected: false, brew};
+		const nc = parseScutilNcList((await ctx.run('scutil', ['--nc', 'list'])).stdout);
+		if (!nc.ok) return {platform: 'darwin', installed, running, connected: null, brew, problem: nc.problem};
+		return {platform: 'darwin', installed, running, connected: nc.present ? nc.connected : false, brew};
+	}
+	const r = await ctx.run('twingate', ['status'], {timeoutMs: 5000});
+	if (r.notFound) return {platform: 'linux', installed: false, running: false, connected: null, brew: null};
+	const status = parseTwingateStatus(r.stdout);
+	return {platform: 'linux', installed: true, running: status !== 'not-running', connected: status === 'online', status, brew: null};
+}

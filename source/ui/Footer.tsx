@@ -1,0 +1,27 @@
+/**
+ * The keys line. It changes with what has focus: a text field owns the letters (only arrows, Esc and
+ * Ctrl-C stay global), a choice list owns the arrows, a confirmation owns y/n/enter.
+ */
+import {Text} from 'ink';
+
+export const FOOTER_KEYS = '↑/↓ select · enter open · r retry step · s skip · q quit';
+
+export type FooterMode = 'keys' | 'text' | 'select' | 'confirm' | 'note' | 'done';
+
+const KEYS: Record<FooterMode, string> = {
+	keys: FOOTER_KEYS,
+	text: '↑/↓ select · enter submit · esc skip step · ctrl-c quit',
+	select: '↑/↓ choose · enter pick · q quit',
+	confirm: 'y/n answer · ↑/↓ select · s skip · q quit',
+	note: 'enter continue · ↑/↓ select · q quit',
+	done: '↑/↓ select · enter open · r retry step · q quit',
+};
+
+export function Footer({mode, hint}: {mode: FooterMode; hint: string | null}) {
+	return (
+		<>
+			{hint ? <Text color="yellow">{hint}</Text> : null}
+			<Text dimColor>{KEYS[mode]}</Text>
+		</>
+	);
+}

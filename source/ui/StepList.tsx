@@ -1,0 +1,45 @@
+/** Left column: the six steps with their live status; the selected one is marked with › and bold. */
+import {Box, Text} from 'ink';
+import {Spinner} from '@inkjs/ui';
+import type {Role, Step} from '../core/types.js';
+import {MARK} from '../views/format.js';
+import {stepStatus, type StepView} from './state.js';
+import {statusColor} from './theme.js';
+
+export interface StepListProps {
+	steps: readonly Step[];
+	views: Record<string, StepView>;
+	selected: number;
+	role: Role | undefined;
+	/** False on the final frame: a step still running was cancelled. */
+	live: boolean;
+}
+
+export function StepList({steps, views, selected, role, live}: StepListProps) {
+	return (
+		<Box flexDirection="column">
+			{steps.map((step, index) => {
+				const current = stepStatus(views[step.id]);
+				const status = current === 'running' && !live ? 'skipped' : current;
+				const isSelected = index === selected;
+				const elsewhere = Boolean(role && !step.roles.includes(role));
+				const dim = !step.available || elsewhere;
+				return (
+					<Box key={step.id}>
+						<Box flexShrink={0}>
+							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected}>
+								{isSelected ? '›' : ' '} {step.number}{' '}
+							</Text>
+							{status === 'running' ? <Spinner /> : <Text color={statusColor(status)}>{MARK[status]}</Text>}
+						</Box>
+						<Box marginLeft={1}>
+							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected} dimColor={dim && !isSelected}>
+								{step.title}
+							</Text>
+						</Box>
+					</Box>
+				);
+			})}
+		</Box>
+	);
+}

@@ -1,0 +1,132 @@
+/** Shared helpers of the client-side (steps 4 and 5) tests. */
+import {spawn, spawnSync} from 'node:child_process';
+import {cpSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll} from 'vitest';
+import {EventBus} from '../../source/core/events.js';
+import {runStep, type RunMode, type StepOutcome} from '../../source/core/runner.js';
+import type {JournalRun} from '../../source/core/journal.js';
+import type {Answers, Step} from '../../source/core/types.js';
+import {makeCtx, tempDir, type TestCtx} from '../support/fake-ctx.js';
+import {startFakeOllama, type FakeModel, type FakeOllama} from '../support/fake-ollama.js';
+
+/** Models with tags, a long context, one without a reported context length, and a cloud entry. */
+export const MODELS: FakeModel[] = [
+	{name: 'llama3.2:latest', contextLength: 131072},
+	{name: 'qwen2.5-coder:7b', contextLength: 32768},
+	{name: 'tinyllama:1.1b', contextLength: 2048},
+	{name: 'mystery:2b', contextLength: null},
+	{name: 'gpt-oss:120b-cloud', contextLength: 131072},
+];
+
+/** One fake Ollama server for the whole file. */
+export function useFakeOllama(models: FakeModel[] = MODELS): {server: () => FakeOllama} {
+	let server: FakeOllama | undefined;
+	beforeAll(async () => {
+		server = await startFakeOllama({models});
+	});
+	afterAll(async () => {
+		await server?.close();
+	});
+	return {
+		server: () => {
+			if (!server) throw new Error('fake Ollama not started');
+			return server;
+		},
+	};
+}
+
+export interface Ran extends StepOutcome {
+	bus: EventBus;
+	run: JournalRun;
+}
+
+export async function runClientStep(step: Step, ctx: TestCtx, answers: Answers, mode: RunMode = 'apply'): Promise<Ran> {
+	const bus = new EventBus();
+	const run: JournalRun = {id: 'test', at: new Date().toISOString(), files: [], commands: [], undone: false};
+	const out = await runStep(step, ctx, {mode, answers, bus, run});
+	return {...out, bus, run};
+}
+
+export function configPathOf(ctx: TestCtx): string {
+	return path.join(ctx.home, '.config', 'ailice', 'config.json');
+}
+
+export function writeConfig(ctx: TestCtx, text: string): string {
+	const file = configPathOf(ctx);
+	mkdirSync(path.dirname(file), {recursive: true});
+	writeFileSync(file, text);
+	return file;
+}
+
+export function backupsOf(file: string): string[] {
+	const dir = path.dirname(file);
+	return readdirSync(dir)
+		.filter((f) => f.startsWith(`${path.basename(file)}.bak-`))
+		.map((f) => path.join(dir, f));
+}
+
+export {makeCtx};
+
+/**
+ * A private copy of the built CLI. dist/ is shared with every other test run on this machine and is
+ * deleted and rebuilt by each run's global setup, so the end-to-end tests copy it once and check
+ * the copy works before using it (retrying while a build is in progress).
+ */
+export async function snapshotCli(): Promise<string> {
+	const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+	let last = '';
+	for (let attempt = 0; attempt < 40; attempt++) {
+		const dir = path.join(tempDir('otw-dist-'), 'dist');
+		try {
+			cpSync(dist, dir, {recursive: true});
+			const cli = path.join(dir, 'cli.js');
+			const probe = spawnSync(process.execPath, [cli, 'configure-ailice', '--help'], {encoding: 'utf8', timeout: 10_000});
+			const bad = spawnSync(process.execPath, [cli, 'service-account', '--out', ''], {encoding: 'utf8', timeout: 10_000, env: {...process.env, HOME: dir, OLLAMA_TUNNEL_WIZARD_STATE_DIR: path.join(dir, 's')}});
+			if (probe.status === 0 && probe.stdout.includes('--service-key-file') && bad.status === 2) return cli;
+			last = `${probe.status} ${probe.stderr.slice(0, 200)} / ${bad.status} ${bad.stderr.slice(0, 200)}`;
+		} catch (error) {
+			last = String(error);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	throw new Error(`could not take a working copy of dist/: ${last}`);
+}
+
+export interface CliRun {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+	home: string;
+	stateDir: string;
+}
+
+/** Runs the CLI copy like a user would, with a temp HOME, XDG_CONFIG_HOME and state dir. */
+export function runBuiltCli(cli: string, args: string[], opts: {home?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<CliRun> {
+	const home = opts.home ?? tempDir('otw-home-');
+	const stateDir = path.join(home, 'wizard-state');
+	const env: Record<string, string> = {
+		PATH: process.env.PATH ?? '/usr/bin:/bin',
+		HOME: home,
+		XDG_CONFIG_HOME: path.join(home, '.config'),
+		OLLAMA_TUNNEL_WIZARD_STATE_DIR: stateDir,
+		CI: 'true',
+		NO_COLOR: '1',
+		...opts.env,
+	};
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [cli, ...args], {env, stdio: ['pipe', 'pipe', 'pipe'], cwd: home});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+		const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+		child.on('error', reject);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({code, stdout, stderr, home, stateDir});
+		});
+		child.stdin.end('');
+	});
+}

@@ -1,0 +1,48 @@
+import {describe, expect, it} from 'vitest';
+import type {WizardEvent} from '../../source/core/events.js';
+import {initialUiState, MAX_LINES, reduceEvent, stepStatus} from '../../source/ui/state.js';
+
+const fold = (events: WizardEvent[]) => events.reduce(reduceEvent, initialUiState());
+
+describe('UI state from events', () => {
+	it('updates a check line in place from running to its result and keeps only the last lines', () => {
+		const events: WizardEvent[] = [{type: 'step:start', step: 'connection-test', title: 'Test', phase: 'check'}];
+		events.push({type: 'step:progress', step: 'connection-test', check: 'dns', status: 'running', message: 'Resolving'});
+		events.push({type: 'step:progress', step: 'connection-test', check: 'dns', status: 'ok', message: 'Resolved to 100.64.0.1'});
+		for (let i = 0; i < 12; i++) events.push({type: 'step:progress', step: 'connection-test', check: `sample-${i}`, status: 'ok', message: `sample ${i}`});
+		const state = fold(events);
+		const lines = state.steps['connection-test']!.lines;
+		expect(lines).toHaveLength(MAX_LINES);
+		expect(lines.at(-1)?.message).toBe('sample 11');
+		expect(stepStatus(state.steps['connection-test'])).toBe('running');
+
+		const one = fold(events.slice(0, 3)).steps['connection-test']!.lines;
+		expect(one).toEqual([{key: 'dns', status: 'ok', message: 'Resolved to 100.64.0.1'}]);
+	});
+
+	it('a new check run clears the old result and lines; the result ends the running phase', () => {
+		const result = {status: 'fail' as const, summary: 'refused', details: [], durationMs: 3};
+		const state = fold([
+			{type: 'step:start', step: 's', title: 'S', phase: 'check'},
+			{type: 'step:progress', step: 's', check: 'tcp', status: 'fail', message: 'refused'},
+			{type: 'step:result', step: 's', title: 'S', result, applied: false},
+		]);
+		expect(stepStatus(state.steps.s)).toBe('fail');
+		const again = reduceEvent(state, {type: 'step:start', step: 's', title: 'S', phase: 'check'});
+		expect(again.steps.s).toMatchObject({phase: 'check', result: null, lines: []});
+		expect(again.active).toBe('s');
+	});
+
+	it('collects doctor checks, warnings and the diagnosis', () => {
+		const state = fold([
+			{type: 'check:start', check: 'dns', layer: 'network', title: 'DNS'},
+			{type: 'check:slow', check: 'dns', afterMs: 5000},
+			{type: 'check:result', check: 'dns', layer: 'network', title: 'DNS', status: 'ok', detail: 'resolves', durationMs: 5},
+			{type: 'warning', message: 'journal unreadable'},
+			{type: 'diagnosis', cause: null, layer: null, message: 'All good.', fix: null, evidence: []},
+		]);
+		expect(state.doctorLines).toEqual([{key: 'dns', status: 'ok', message: '[network] DNS: resolves'}]);
+		expect(state.warnings).toEqual(['journal unreadable']);
+		expect(state.diagnosis?.message).toBe('All good.');
+	});
+});
