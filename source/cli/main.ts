@@ -32,7 +32,8 @@ export type ViewKind = 'ink' | 'plain' | 'json';
 
 export function chooseView(parsed: ParsedArgs, io: Pick<Io, 'env' | 'stdinIsTTY' | 'stdoutIsTTY'>): ViewKind {
 	if (parsed.options.json) return 'json';
-	const ci = Boolean(io.env.CI && io.env.CI !== 'false' && io.env.CI !== '0');
+	const set = (v: string | undefined) => Boolean(v && v !== 'false' && v !== '0');
+	const ci = set(io.env.CI) || set(io.env.CONTINUOUS_INTEGRATION);
 	if (parsed.options.plain || !io.stdinIsTTY || !io.stdoutIsTTY || ci) return 'plain';
 	return 'ink';
 }

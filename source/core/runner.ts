@@ -3,6 +3,7 @@
  * A step that throws becomes a `crash` result; the app never crashes because of a step.
  */
 import type {Ctx, FileSystem} from './context.js';
+import {CancelledError} from './exit-codes.js';
 import type {EventBus} from './events.js';
 import {hashInputs} from './hash.js';
 import {publicAnswers, recordStep, type Journal, type JournalRun} from './journal.js';
@@ -63,6 +64,8 @@ async function timed(ctx: Ctx, fn: () => Promise<Omit<CheckResult, 'durationMs'>
 		return {...result, durationMs: ctx.clock.now() - started};
 	} catch (error) {
 		const durationMs = ctx.clock.now() - started;
+		// Ctrl-C / q aborted the run: that is a cancel, not a crash of the check.
+		if (ctx.signal.aborted) throw new CancelledError();
 		if (error instanceof CheckTimeout) {
 			return {status: 'fail', summary: `${what} did not finish within ${error.ms} ms.`, details: [], cause: 'timeout', durationMs};
 		}
@@ -130,6 +133,7 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 		plan = await step.plan(ctx, opts.answers);
 	} catch (error) {
 		if (error && typeof error === 'object' && 'exitCode' in error) throw error; // usage errors go to the CLI
+		if (ctx.signal.aborted) throw new CancelledError();
 		ctx.log.log('error', `planning step ${step.number} crashed`, {error: errorMessage(error)});
 		return finish(crashResult(error, 0, `Planning step ${step.number}`), false);
 	}
@@ -162,7 +166,7 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 			if (action.kind === 'command') opts.run?.commands.push({argv: action.argv.map((a) => ctx.secrets.redact(a)), undo: action.undo ?? null});
 		}
 	} catch (error) {
-		if (ctx.signal.aborted) throw error;
+		if (ctx.signal.aborted) throw new CancelledError();
 		ctx.log.log('error', `applying step ${step.number} failed`, {error: errorMessage(error)});
 		const failed = crashResult(error, ctx.clock.now() - started, `Applying step ${step.number}`);
 		// A deliberate, explained failure from apply is a fail, not a crash.

@@ -145,3 +145,20 @@ describe('runner', () => {
 		expect(out.result.cause).toBe('timeout');
 	});
 });
+
+describe('runner and cancellation', () => {
+	it('a check interrupted by Ctrl-C is a cancel (exit 130 path), not a crash, and is not journaled', async () => {
+		const ctx = makeCtx();
+		const journal = emptyJournal(Date.now());
+		const step = fileStep('/x', 'y', {
+			check: (c) =>
+				new Promise((_, reject) => {
+					c.signal.addEventListener('abort', () => reject(new Error('aborted')));
+				}),
+		});
+		const run = runStep(step, ctx, {mode: 'check', answers: {}, bus: new EventBus(), journal});
+		ctx.controller.abort();
+		await expect(run).rejects.toMatchObject({name: 'CancelledError', exitCode: 130});
+		expect(journal.steps).toEqual({});
+	});
+});
