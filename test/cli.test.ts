@@ -94,12 +94,23 @@ describe('built CLI', () => {
 		expect(r.stderr).toContain('--role');
 	});
 
-	it('setup --role client --json runs the available steps, journals them, and says which are not available', async () => {
+	it('setup --role client without --model and without a TTY exits 2 naming --model, writing nothing', async () => {
 		const r = await runCli(['--role', 'client', '--url', server.url, '--json', '--yes']);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('--model');
+		expect(existsSync(path.join(r.home, '.config', 'ailice', 'config.json'))).toBe(false);
+	});
+
+	it('setup --role client --json --yes writes AIlice\'s config, tests the connection, and journals both', async () => {
+		const r = await runCli(['--role', 'client', '--url', server.url, '--model', 'llama3.2', '--json', '--yes']);
 		const summary = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {steps: {id: string; status: string; available: boolean}[]};
+		expect(r.code).toBe(0);
 		const test = summary.steps.find((s) => s.id === 'connection-test');
 		expect(test?.status).toBe('ok');
-		for (const s of summary.steps.filter((x) => !x.available)) expect(s.status).toBe('skipped');
+		// warn, not ok: 127.0.0.1 as the address of Ollama on the AIlice side is worth a warning.
+		expect(summary.steps.find((s) => s.id === 'ailice-config')?.status).toBe('warn');
+		const config = JSON.parse(readFileSync(path.join(r.home, '.config', 'ailice', 'config.json'), 'utf8')) as {models: Record<string, {baseURL: string; modelWrapper: string}>};
+		expect(config.models.ollama).toMatchObject({baseURL: `${server.url}/v1`, modelWrapper: 'AModelChatGPT'});
 		const journal = JSON.parse(readFileSync(path.join(r.stateDir, 'journal.json'), 'utf8')) as {role: string; steps: Record<string, {status: string}>};
 		expect(journal.role).toBe('client');
 		expect(journal.steps['connection-test']?.status).toBe('ok');

@@ -74,13 +74,18 @@ async function askServiceKey(session: Session, asker: Asker, allowPaste: boolean
 
 /**
  * Step 4's questions: the address, the models from the live list, provider, default, .env and key.
- * Without a terminal it asks nothing: the step then says which flag is missing (setup goes on with
- * the other steps), and `configure-ailice` checks its required flags itself (exit 2).
+ * Without a terminal it asks nothing: a missing --url or --model is a usage error (exit 2) naming
+ * the flag, like `configure-ailice`.
  */
 export async function interviewAiliceConfig(session: Session, asker: Asker): Promise<void> {
 	const a = session.answers as ClientAnswers;
 	if (session.role && a.role === undefined) a.role = session.role;
-	if (!asker.interactive) return;
+	if (!asker.interactive) {
+		// No terminal: never wait for input; name the flag to pass (exit 2).
+		if (!a.url) throw new UsageError("The Ollama URL for AIlice's config.json: no answer given.", 'Pass --url http://<Resource alias>:11434, or --card with the connection card from step 3.');
+		if (!hasModels(a)) throw new UsageError('The models for AIlice: no answer given.', 'Pass --model NAME (repeatable), exactly as the server lists it, or --card.');
+		return;
+	}
 	await askUrl(session, asker);
 	const u = parseOllamaUrl(String(a.url));
 	if (!u.ok) throw new UsageError(`--url: ${u.problem}`);

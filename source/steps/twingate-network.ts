@@ -258,8 +258,9 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 				actions.push({kind: 'manual', why: 'Choose where the Connector runs', text: TOPOLOGY_TEXT});
 		}
 	}
-	const resource = await resourceAddressFor(ctx, a);
-	if (!a.resourceConfirmed) {
+	// The address is only needed for the checklist (a confirmed Resource needs no ifconfig).
+	const resource = a.resourceConfirmed ? {address: a.resourceAddress ?? null, assumed: false} : await resourceAddressFor(ctx, a);
+	if (!a.resourceConfirmed && resource.address !== null) {
 		actions.push({kind: 'manual', why: 'Create the Resource for Ollama in the Admin Console (the wizard cannot see it; confirm when done)', text: resourceChecklist({address: resource.address, alias: a.alias, port: servicePort(a)})});
 		if (resource.assumed) notes.push('The Resource address is a placeholder: step 3 lists this machine\'s addresses (never a 100.x tunnel handle).');
 	}
