@@ -4,7 +4,7 @@
  * logging shim first on PATH).
  */
 import {spawnSync} from 'node:child_process';
-import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {CLI} from './support/cli.js';
@@ -12,6 +12,11 @@ import {tempDir} from './support/fake-ctx.js';
 
 const SHIMMED = ['twingate', 'docker', 'launchctl', 'systemctl', 'ss', 'lsof', 'sudo', 'brew', 'open', 'pgrep', 'scutil', 'ufw', 'git', 'ollama', 'ifconfig', 'ip', 'id', 'osascript', 'plutil', 'networksetup'];
 const LONG = 'a'.repeat(10_000);
+// A symlink to elsewhere, made once for the config-path rows.
+const LINK_DIR = tempDir('otw-link-');
+const LINK = path.join(LINK_DIR, 'config.json');
+symlinkSync('/etc/hostname', LINK);
+const CA = ['configure-ailice', '--url', 'http://ollama.home.internal:11434', '--yes'];
 
 export const BAD_ROWS: [string, string[], RegExp][] = [
 	['URL without scheme', ['test', '--url', 'ollama.home.internal:11434'], /"ollama\.home\.internal:11434" has no scheme/],
@@ -56,6 +61,18 @@ export const BAD_ROWS: [string, string[], RegExp][] = [
 	['doctor with a bad URL', ['doctor', '--role', 'client', '--url', 'http://0.0.0.0:1'], /bind address/],
 	['repair with a bad URL', ['repair', '--url', 'nourl'], /has no scheme/],
 	['test with no URL and no TTY', ['test'], /--url/],
+	['config path is a directory', [...CA, '--model', 'llama3.2', '--ailice-config', '/etc'], /"\/etc".* is a folder, not a file/],
+	['config path unreadable', [...CA, '--model', 'llama3.2', '--ailice-config', '/proc/self/mem'], /cannot be read \(EIO\)/],
+	['config path is a symlink to elsewhere', [...CA, '--model', 'llama3.2', '--ailice-config', LINK], /is a symbolic link/],
+	['config path under a file', [...CA, '--model', 'llama3.2', '--ailice-config', '/etc/hostname/config.json'], /a part of that path is a file/],
+	['configure-ailice model with /..', [...CA, '--model', 'a/../b'], /model name "a\/\.\.\/b" is not a valid/],
+	['configure-ailice provider with a space', [...CA, '--model', 'x', '--provider', 'a b'], /--provider: The provider name "a b"/],
+	['configure-ailice provider with shell characters', [...CA, '--model', 'x', '--provider', '$(id)'], /--provider: The provider name/],
+	['configure-ailice garbage card', ['configure-ailice', '--card', 'otw1:garbage', '--yes'], /--card: The connection card does not decode/],
+	['configure-ailice context window 0', [...CA, '--model', 'x', '--context-window', '0'], /--context-window must be a whole number from 512/],
+	['configure-ailice without --model', [...CA], /--model/],
+	['configure-ailice URL with 0.0.0.0', ['configure-ailice', '--url', 'http://0.0.0.0:11434', '--model', 'x', '--yes'], /bind address/],
+	['service-account empty --out', ['service-account', '--out', '', '--yes'], /--out needs a path/],
 	['setup with no role and no TTY', ['setup'], /--role/],
 ];
 

@@ -138,3 +138,17 @@ describe(`the drop-in passes systemd-analyze verify${hasAnalyzer ? '' : ' (skipp
 		expect(merged.stderr).toBe('');
 	});
 });
+
+describe('step 2 planned for Linux from another OS (--platform linux --dry-run)', () => {
+	it('runs nothing and shows the drop-in in full with the sudo commands, saying it assumed them', async () => {
+		const ctx = serverCtx({platform: 'linux', dryRun: true});
+		const out = await runThrough(ollamaRemoteAccess, ctx, {simulated: true, method: 'systemd', bind: '0.0.0.0:11434'}, 'dry-run');
+		expect(ctx.runner.calls).toEqual([]);
+		expect(ctx.http.requests).toEqual([]);
+		expect(out.result.status).toBe('warn');
+		expect(out.result.details.join('\n')).toContain('ollama.service exists (the official installer creates it)');
+		const kinds = out.plan?.actions.map((a) => (a.kind === 'command' ? a.argv.slice(0, 3).join(' ') : a.kind));
+		expect(kinds).toEqual(['file', 'sudo install -D', 'sudo systemctl daemon-reload', 'sudo systemctl restart']);
+		expect(out.plan?.actions[0]).toMatchObject({path: LINUX_DROPIN, after: '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0:11434"\n'});
+	});
+});
