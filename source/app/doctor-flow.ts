@@ -6,7 +6,7 @@
 import {SCHEMA_VERSION} from '../core/events.js';
 import {EXIT} from '../core/exit-codes.js';
 import {parseOllamaUrl} from '../core/url.js';
-import type {Role} from '../core/types.js';
+import type {CheckResult, Role, Step, StepId} from '../core/types.js';
 import {DOCTOR_CHECKS} from '../doctor/checks.js';
 import {diagnose, type Diagnosis} from '../doctor/diagnose.js';
 import {runChecks} from '../doctor/run.js';
@@ -26,6 +26,7 @@ export function doctorInput(session: Session, options: Options, role: Role): Doc
 		role,
 		url: parsed?.ok ? parsed.url : undefined,
 		model: session.answers.model as string | undefined,
+		alias: (session.answers.alias as string | undefined) ?? (session.journal?.steps['client-address']?.answers.alias as string | undefined),
 		timeoutMs: options['timeout-ms'] ?? DOCTOR_TIMEOUT_MS,
 		samples: options.samples ?? 10,
 		perf: Boolean(options.perf),
@@ -74,41 +75,98 @@ export function perfReport(records: CheckRecord[]): Record<string, unknown> | nu
 	};
 }
 
-export async function flowDoctorFull(session: Session, asker: Asker, options: Options, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<FlowResult> {
-	const role = await askRole(session, asker);
-	const input = doctorInput(session, options, role);
+/** One doctor run: the checks (live, as events), the diagnosis, the perf report and the summary. */
+export interface DoctorReport {
+	input: DoctorInput;
+	records: CheckRecord[];
+	diagnosis: Diagnosis;
+	/** --perf only (perfReport's shape), else null. */
+	perf: Record<string, unknown> | null;
+	/** The NDJSON summary of this run. */
+	summary: Record<string, unknown>;
+	/** 1 when a required check failed or crashed, else 0. */
+	exitCode: number;
+}
+
+/** The one-line performance text (the plain view's line and the UI's pane share it). */
+export function perfLines(perf: Record<string, unknown>): string[] {
+	const t = perf.tunnelLatencyMs as LatencyEvidence | null;
+	const l = perf.localLatencyMs as LatencyEvidence | null;
+	return [
+		t ? `through the tunnel p50 ${t.p50} ms (min ${t.min}, p95 ${t.p95})` : null,
+		l ? `on 127.0.0.1 p50 ${l.p50} ms` : null,
+		perf.addedLatencyMs !== null && perf.addedLatencyMs !== undefined ? `the tunnel adds ${String(perf.addedLatencyMs)} ms` : null,
+		perf.firstTokenMs !== null && perf.firstTokenMs !== undefined ? `first token ${String(perf.firstTokenMs)} ms` : null,
+		perf.tokensPerSecond !== null && perf.tokensPerSecond !== undefined ? `${String(perf.tokensPerSecond)} tokens/s` : null,
+		perf.coldLoad ? `the model was loading (${String(perf.loadMs)} ms): keep it loaded with OLLAMA_KEEP_ALIVE` : null,
+	].filter((x): x is string => x !== null);
+}
+
+/** Runs every applicable check at once, emits the diagnosis (and the perf line with --perf). */
+export async function runDoctorChecks(session: Session, input: DoctorInput, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<DoctorReport> {
 	const records = await runChecks(checks, session.ctx, input, session.bus);
-	const diagnosis = diagnose(records, role);
+	const diagnosis = diagnose(records, input.role);
 	session.bus.emit({type: 'diagnosis', cause: diagnosis.cause, layer: diagnosis.layer, message: diagnosis.message, fix: diagnosis.fix, evidence: diagnosis.evidence});
 	const perf = input.perf ? perfReport(records) : null;
 	if (perf) {
-		const t = perf.tunnelLatencyMs as LatencyEvidence | null;
-		const l = perf.localLatencyMs as LatencyEvidence | null;
-		const parts = [
-			t ? `through the tunnel p50 ${t.p50} ms (min ${t.min}, p95 ${t.p95})` : null,
-			l ? `on 127.0.0.1 p50 ${l.p50} ms` : null,
-			perf.addedLatencyMs !== null ? `the tunnel adds ${String(perf.addedLatencyMs)} ms` : null,
-			perf.firstTokenMs !== null ? `first token ${String(perf.firstTokenMs)} ms` : null,
-			perf.tokensPerSecond !== null ? `${String(perf.tokensPerSecond)} tokens/s` : null,
-			perf.coldLoad ? `the model was loading (${String(perf.loadMs)} ms): keep it loaded with OLLAMA_KEEP_ALIVE` : null,
-		].filter(Boolean);
-		session.bus.emit({type: 'step:progress', step: 'doctor', check: 'perf', status: 'ok', message: `Performance: ${parts.join('; ') || 'no measurement (pass --url)'}`});
+		session.bus.emit({type: 'step:progress', step: 'doctor', check: 'perf', status: 'ok', message: `Performance: ${perfLines(perf).join('; ') || 'no measurement (pass --url)'}`});
 	}
-	let summary = doctorSummary(records, diagnosis, perf ? {perf} : {});
+	const summary = doctorSummary(records, diagnosis, perf ? {perf} : {});
+	return {input, records, diagnosis, perf, summary, exitCode: summary.status === 'fail' ? EXIT.failed : EXIT.ok};
+}
 
-	if (options.fix && diagnosis.fixStep) {
-		const step = stepById(diagnosis.fixStep);
-		if (!step.available) {
-			session.bus.emit({type: 'warning', message: `The fix belongs to step ${step.number} (${step.title}), which is not available in this version; do it by hand: ${diagnosis.fix ?? ''}`});
-			summary = {...summary, fix: {step: step.id, applied: false, reason: 'step not available'}};
-		} else {
-			const outcome = await session.runStep(step, options['dry-run'] ? 'dry-run' : 'apply', {confirm: confirmWith(asker, options), force: true});
-			const after = await runChecks(checks, session.ctx, input, session.bus);
-			const afterDiagnosis = diagnose(after, role);
-			const fixed = outcome.applied && outcome.result.status === 'ok' && afterDiagnosis.cause !== diagnosis.cause;
-			session.bus.emit({type: 'diagnosis', cause: afterDiagnosis.cause, layer: afterDiagnosis.layer, message: `After the fix: ${afterDiagnosis.message}`, fix: afterDiagnosis.fix, evidence: afterDiagnosis.evidence});
-			summary = {...doctorSummary(after, afterDiagnosis), before: {cause: diagnosis.cause, message: diagnosis.message}, fix: {step: step.id, applied: outcome.applied, verified: fixed, result: outcome.result.summary}};
-		}
+/** The outcome of `f` / --fix: what ran, and the re-check. `verified` only when the re-check passed. */
+export interface DoctorFixResult {
+	step: Step;
+	/** false: the owning step is not available in this version (nothing ran). */
+	available: boolean;
+	applied: boolean;
+	/** The step applied, its own check passed, and the doctor re-check no longer finds the cause. */
+	verified: boolean;
+	/** The step's own result line. */
+	result: string | null;
+	stepStatus: CheckResult['status'] | null;
+	/** The doctor re-check after the fix (null when nothing ran). */
+	after: DoctorReport | null;
+	/** The NDJSON summary with before/after. */
+	summary: Record<string, unknown>;
+}
+
+/** The step that owns a fix: the session's own step list first (tests use fakes), else the real one. */
+export function fixStepOf(session: Session, id: StepId): Step {
+	return session.steps.find((s) => s.id === id) ?? stepById(id);
+}
+
+/**
+ * The owning step's plan → confirm (through `asker`) → apply → the doctor checks again. Never reports
+ * fixed unless the re-check passed. Returns null when the diagnosis offers no fix.
+ */
+export async function applyDoctorFix(session: Session, asker: Asker, options: Options, before: DoctorReport, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<DoctorFixResult | null> {
+	const diagnosis = before.diagnosis;
+	if (!diagnosis.fixStep) return null;
+	const step = fixStepOf(session, diagnosis.fixStep);
+	if (!step.available) {
+		session.bus.emit({type: 'warning', message: `The fix belongs to step ${step.number} (${step.title}), which is not available in this version; do it by hand: ${diagnosis.fix ?? ''}`});
+		return {step, available: false, applied: false, verified: false, result: null, stepStatus: null, after: null, summary: {...before.summary, fix: {step: step.id, applied: false, reason: 'step not available'}}};
+	}
+	const outcome = await session.runStep(step, options['dry-run'] ? 'dry-run' : 'apply', {confirm: confirmWith(asker, options), force: true});
+	const records = await runChecks(checks, session.ctx, before.input, session.bus);
+	const afterDiagnosis = diagnose(records, before.input.role);
+	const fixed = outcome.applied && outcome.result.status === 'ok' && afterDiagnosis.cause !== diagnosis.cause;
+	session.bus.emit({type: 'diagnosis', cause: afterDiagnosis.cause, layer: afterDiagnosis.layer, message: `After the fix: ${afterDiagnosis.message}`, fix: afterDiagnosis.fix, evidence: afterDiagnosis.evidence});
+	const afterSummary = doctorSummary(records, afterDiagnosis);
+	const summary = {...afterSummary, before: {cause: diagnosis.cause, message: diagnosis.message}, fix: {step: step.id, applied: outcome.applied, verified: fixed, result: outcome.result.summary}};
+	const after: DoctorReport = {input: before.input, records, diagnosis: afterDiagnosis, perf: null, summary: afterSummary, exitCode: afterSummary.status === 'fail' ? EXIT.failed : EXIT.ok};
+	return {step, available: true, applied: outcome.applied, verified: fixed, result: outcome.result.summary, stepStatus: outcome.result.status, after, summary};
+}
+
+export async function flowDoctorFull(session: Session, asker: Asker, options: Options, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<FlowResult> {
+	const role = await askRole(session, asker);
+	const report = await runDoctorChecks(session, doctorInput(session, options, role), checks);
+	let summary = report.summary;
+	if (options.fix && report.diagnosis.fixStep) {
+		const fix = await applyDoctorFix(session, asker, options, report, checks);
+		if (fix) summary = fix.summary;
 	}
 	return {exitCode: summary.status === 'fail' ? EXIT.failed : EXIT.ok, summary};
 }

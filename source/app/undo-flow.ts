@@ -30,8 +30,17 @@ export async function undoPlan(session: Session): Promise<{plan: Plan; runId: st
 			}
 		}
 	}
+	// Reverse order: the newest change is undone first (e.g. bootout the agent, then reopen the app).
+	let touchedSystemd: string[] | null = null;
 	for (const c of [...run.commands].reverse()) {
-		if (c.undo) actions.push({kind: 'command', argv: c.undo, why: `reverses: ${c.argv.join(' ')}`, interactive: c.undo[0] === 'sudo'});
+		if (!c.undo) continue;
+		actions.push({kind: 'command', argv: c.undo, why: `reverses: ${c.argv.join(' ')}`, interactive: c.undo[0] === 'sudo'});
+		if (c.undo.some((a) => a.startsWith('/etc/systemd/system/'))) touchedSystemd = c.undo[0] === 'sudo' ? ['sudo'] : [];
+	}
+	// A removed or restored drop-in only takes effect after a reload and a restart (ollama.md §5.4).
+	if (touchedSystemd) {
+		actions.push({kind: 'command', argv: [...touchedSystemd, 'systemctl', 'daemon-reload'], why: 'make systemd read the units again', interactive: touchedSystemd.length > 0});
+		actions.push({kind: 'command', argv: [...touchedSystemd, 'systemctl', 'restart', 'ollama'], why: 'restart Ollama with its previous settings', interactive: touchedSystemd.length > 0});
 	}
 	return {plan: {actions, inputs: {run: run.id}}, runId: run.id};
 }

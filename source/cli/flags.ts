@@ -39,7 +39,7 @@ export const FLAGS: Record<string, FlagSpec> = {
 	method: {type: 'string', value: 'METHOD', help: 'Step 2, how Ollama gets OLLAMA_HOST: app-setting (the app\'s "Expose Ollama to the network"), setenv (launchctl setenv; lost on reboot), launchagent (~/Library/LaunchAgents/com.ollama.server.plist), brew (stop the brew service, then the LaunchAgent), systemd (Linux drop-in).'},
 	bind: {type: 'string', value: 'HOST:PORT', help: 'Step 2, the address Ollama listens on, no scheme: 0.0.0.0:11434 (the guide\'s choice) or this machine\'s LAN IP (safer). Ollama has no authentication.'},
 	alias: {type: 'string', value: 'NAME', help: 'Step 1/3, the Twingate Resource alias clients use: at least one dot, not .local, e.g. ollama.home.internal.'},
-	platform: {type: 'string', value: 'darwin|linux', help: 'With --dry-run only: plan steps 1–3 for that OS on any machine (nothing is detected; plans come from stated assumptions).'},
+	platform: {type: 'string', value: 'darwin|linux', help: 'With --dry-run and --role server only: plan steps 1–3 for that OS on any machine (nothing is detected or run; the plan states its assumptions).'},
 };
 
 /** Flags that may be repeated for a command; the values arrive as a list under the given option name. */

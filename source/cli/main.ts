@@ -66,6 +66,9 @@ export async function main(io: Io): Promise<number> {
 			io,
 		);
 	}
+	if (foreign && parsed.options.role !== 'server') {
+		return printUsageError(new UsageError(`--platform ${platform} plans the Ollama host's steps 1–3 only.`, 'Add --role server.'), io);
+	}
 
 	const view = chooseView(parsed, io);
 	const secrets = new SecretRegistry();

@@ -155,6 +155,11 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	const holderText = (pid: number | null) => (pid === null ? '' : ` — ${HOLDER_NAME[state.holders.get(pid) ?? 'other']}`);
 	for (const l of s.listeners) details.push(`Listening: ${l.command ?? '?'}${l.pid !== null ? ` (PID ${l.pid})` : ''} on ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}${holderText(l.pid)}.`);
 
+	if (s.state === 'loopback' || s.state === 'all') {
+		// ollama.md §6 step 1: the local answer tells "listening but not Ollama" apart from a bind problem.
+		const local = await probeRoot(ctx, s.state === 'loopback' && s.address?.includes(':') ? '::1' : '127.0.0.1', port);
+		details.push(`Locally: ${local.detail}.`);
+	}
 	switch (s.state) {
 		case 'none':
 			return {status: 'fail', summary: `Ollama is not running: nothing listens on TCP port ${port}.`, details, cause: 'ollama-not-running', remediation: startRemediation(ctx, state.installs), data};

@@ -76,3 +76,34 @@ function makeCtxShare(dry: TestCtx): TestCtx {
 	const writable = makeCtx();
 	return {...dry, fs: {...dry.fs, writeAtomic: writable.fs.writeAtomic, mkdirp: writable.fs.mkdirp}};
 }
+
+describe('undo of the Linux drop-in', () => {
+	it('removes the drop-in, then reloads systemd and restarts Ollama', async () => {
+		const ctx = makeCtx();
+		const dropin = '/etc/systemd/system/ollama.service.d/override.conf';
+		ctx.runner.expect(
+			{argv: ['sudo', 'rm', '-f', dropin]},
+			{argv: ['sudo', 'systemctl', 'daemon-reload']},
+			{argv: ['sudo', 'systemctl', 'restart', 'ollama']},
+		);
+		const j = emptyJournal(Date.now());
+		j.runs.push({
+			id: 'run2',
+			at: new Date().toISOString(),
+			files: [],
+			commands: [
+				{argv: ['sudo', 'tee', dropin], undo: ['sudo', 'rm', '-f', dropin]},
+				{argv: ['sudo', 'systemctl', 'daemon-reload'], undo: null},
+				{argv: ['sudo', 'systemctl', 'restart', 'ollama'], undo: null},
+			],
+			undone: false,
+		});
+		await saveJournal(ctx.fs, wizardPaths(ctx.env).journal, j, ctx.secrets);
+		const session = new Session({ctx, answers: {}});
+		await session.open();
+		const result = await flowUndo(session, nonInteractiveAsker(), {yes: true});
+		expect(result.summary).toMatchObject({undone: true});
+		expect(ctx.runner.calls.map((c) => c.argv.join(' '))).toEqual([`sudo rm -f ${dropin}`, 'sudo systemctl daemon-reload', 'sudo systemctl restart ollama']);
+		ctx.runner.assertDone();
+	});
+});

@@ -97,6 +97,9 @@ describe(`setup --dry-run --platform ${foreign} on this ${process.platform} mach
 		expect(r.code).toBe(2);
 		expect(r.stderr).toContain(`--platform ${foreign} is not this machine's OS`);
 		expect(r.stderr).toContain('--dry-run');
+		const client = await runCli(['setup', '--dry-run', '--platform', foreign, '--role', 'client']);
+		expect(client.code).toBe(2);
+		expect(client.stderr).toContain('Add --role server.');
 	});
 
 	it('bad values are exit 2 naming the flag and the rule', async () => {

@@ -88,6 +88,7 @@ describe('step 2 on macOS: already exposed', () => {
 		// seed-corrections #15: the 100.x on utun4 is labelled, never tested or proposed.
 		expect(out.result.details.join('\n')).toContain('100.87.112.117 on utun4: tunnel handle other machines cannot use');
 		expect(ctx.http.requests).toContain(`http://${MAC_LAN}:11434/`);
+		expect(out.result.details).toContain('Locally: GET http://127.0.0.1:11434/ answered "Ollama is running".');
 	});
 });
 
