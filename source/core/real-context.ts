@@ -126,24 +126,28 @@ function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal {
 	return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
 }
 
-async function doRequest(dispatcher: Dispatcher, url: string, opts: HttpOptions, appSignal: AbortSignal): Promise<HttpResponse> {
+/** Sends one request and waits for the response headers; errors come back normalised. */
+async function send(dispatcher: Dispatcher, url: string, opts: HttpOptions, signal: AbortSignal, method: 'GET' | 'POST'): Promise<{res: Dispatcher.ResponseData; headersMs: number; started: number}> {
 	const started = performance.now();
-	let res: Dispatcher.ResponseData;
-	const signal = combineSignals(appSignal, opts.signal);
 	try {
-		res = await undiciRequest(url, {
+		const res = await undiciRequest(url, {
 			dispatcher,
-			method: opts.method ?? 'GET',
+			method: opts.method ?? method,
 			headers: opts.headers,
 			body: opts.body,
 			signal,
 			headersTimeout: opts.timeoutMs,
 			bodyTimeout: opts.bodyTimeoutMs ?? opts.timeoutMs,
 		});
+		return {res, headersMs: performance.now() - started, started};
 	} catch (error) {
 		throw normaliseNetError(error);
 	}
-	const headersMs = performance.now() - started;
+}
+
+async function doRequest(dispatcher: Dispatcher, url: string, opts: HttpOptions, appSignal: AbortSignal): Promise<HttpResponse> {
+	const signal = combineSignals(appSignal, opts.signal);
+	const {res, headersMs, started} = await send(dispatcher, url, opts, signal, 'GET');
 	const deadline = combineSignals(signal, AbortSignal.timeout(opts.bodyTimeoutMs ?? opts.timeoutMs));
 	const {text, truncated} = await readBounded(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY, deadline);
 	return {status: res.statusCode, headers: headerRecord(res.headers), text, truncated, headersMs, totalMs: performance.now() - started};
@@ -162,24 +166,9 @@ export function createHttpClient(appSignal: AbortSignal): HttpClient {
 	return {
 		request: (url, opts) => doRequest(agentFor(opts.timeoutMs), url, opts, appSignal),
 		async stream(url, opts): Promise<HttpStreamResponse> {
-			const started = performance.now();
 			const controller = new AbortController();
 			const signal = combineSignals(appSignal, opts.signal, controller.signal);
-			let res: Dispatcher.ResponseData;
-			try {
-				res = await undiciRequest(url, {
-					dispatcher: agentFor(opts.timeoutMs),
-					method: opts.method ?? 'POST',
-					headers: opts.headers,
-					body: opts.body,
-					signal,
-					headersTimeout: opts.timeoutMs,
-					bodyTimeout: opts.bodyTimeoutMs ?? opts.timeoutMs,
-				});
-			} catch (error) {
-				throw normaliseNetError(error);
-			}
-			const headersMs = performance.now() - started;
+			const {res, headersMs} = await send(agentFor(opts.timeoutMs), url, opts, signal, 'POST');
 			const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
 			const body = res.body;
 			return {

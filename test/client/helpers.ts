@@ -1,5 +1,6 @@
 /** Shared helpers of the client-side (steps 4 and 5) tests. */
-import {spawn, spawnSync} from 'node:child_process';
+import {runCli, type CliResult} from '../support/cli.js';
+import {spawnSync} from 'node:child_process';
 import {cpSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -94,39 +95,10 @@ export async function snapshotCli(): Promise<string> {
 	throw new Error(`could not take a working copy of dist/: ${last}`);
 }
 
-export interface CliRun {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-	home: string;
-	stateDir: string;
-}
+export type CliRun = CliResult;
 
-/** Runs the CLI copy like a user would, with a temp HOME, XDG_CONFIG_HOME and state dir. */
+/** Runs the CLI copy like a user would, with a temp HOME (also the working folder), XDG_CONFIG_HOME and state dir. */
 export function runBuiltCli(cli: string, args: string[], opts: {home?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<CliRun> {
 	const home = opts.home ?? tempDir('otw-home-');
-	const stateDir = path.join(home, 'wizard-state');
-	const env: Record<string, string> = {
-		PATH: process.env.PATH ?? '/usr/bin:/bin',
-		HOME: home,
-		XDG_CONFIG_HOME: path.join(home, '.config'),
-		OLLAMA_TUNNEL_WIZARD_STATE_DIR: stateDir,
-		CI: 'true',
-		NO_COLOR: '1',
-		...opts.env,
-	};
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [cli, ...args], {env, stdio: ['pipe', 'pipe', 'pipe'], cwd: home});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-		const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
-		child.on('error', reject);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			resolve({code, stdout, stderr, home, stateDir});
-		});
-		child.stdin.end('');
-	});
+	return runCli(args, {...opts, home, cli, cwd: home});
 }

@@ -14,7 +14,18 @@ export interface CliResult {
 	stateDir: string;
 }
 
-export async function runCli(args: string[], opts: {env?: Record<string, string>; input?: string; home?: string; timeoutMs?: number} = {}): Promise<CliResult> {
+export interface RunCliOptions {
+	env?: Record<string, string>;
+	input?: string;
+	home?: string;
+	timeoutMs?: number;
+	/** Another copy of the built CLI (default dist/cli.js). */
+	cli?: string;
+	/** Working folder (default: this process's). */
+	cwd?: string;
+}
+
+export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliResult> {
 	const home = opts.home ?? tempDir('otw-home-');
 	const stateDir = path.join(home, 'wizard-state');
 	const env: Record<string, string> = {
@@ -27,7 +38,7 @@ export async function runCli(args: string[], opts: {env?: Record<string, string>
 		...opts.env,
 	};
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
+		const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {env, stdio: ['pipe', 'pipe', 'pipe'], cwd: opts.cwd});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
