@@ -10,7 +10,8 @@ import type {CheckResult, Role, Step, StepId} from '../core/types.js';
 import {DOCTOR_CHECKS} from '../doctor/checks.js';
 import {diagnose, type Diagnosis} from '../doctor/diagnose.js';
 import {runChecks} from '../doctor/run.js';
-import type {CheckRecord, DoctorCheck, DoctorInput} from '../doctor/types.js';
+import {Memo, type CheckRecord, type DoctorCheck, type DoctorInput} from '../doctor/types.js';
+import {readAilice} from '../doctor/ailice.js';
 import type {Options} from '../cli/args.js';
 import {stepById} from '../steps/index.js';
 import type {Asker} from './asker.js';
@@ -27,6 +28,7 @@ export function doctorInput(session: Session, options: Options, role: Role): Doc
 		url: parsed?.ok ? parsed.url : undefined,
 		model: session.answers.model as string | undefined,
 		alias: (session.answers.alias as string | undefined) ?? (session.journal?.steps['client-address']?.answers.alias as string | undefined),
+		ailiceConfig: session.answers.ailiceConfig as string | undefined,
 		timeoutMs: options['timeout-ms'] ?? DOCTOR_TIMEOUT_MS,
 		samples: options.samples ?? 10,
 		perf: Boolean(options.perf),
@@ -102,8 +104,25 @@ export function perfLines(perf: Record<string, unknown>): string[] {
 	].filter((x): x is string => x !== null);
 }
 
+/**
+ * On the AIlice side with no --url: test what AIlice will use — the baseURL and model in its
+ * config.json — or, failing that, the Resource alias on port 11434.
+ */
+export async function completeInput(session: Session, input: DoctorInput): Promise<DoctorInput> {
+	if (input.url || input.role !== 'client') return input;
+	const a = await readAilice(session.ctx, new Memo(), input.ailiceConfig).catch(() => null);
+	const fromConfig = a?.baseURL ? parseOllamaUrl(a.baseURL) : null;
+	if (fromConfig?.ok) return {...input, url: fromConfig.url, model: input.model ?? a?.selected ?? a?.models[0]};
+	if (input.alias) {
+		const fromAlias = parseOllamaUrl(`http://${input.alias}:11434`);
+		if (fromAlias.ok) return {...input, url: fromAlias.url};
+	}
+	return input;
+}
+
 /** Runs every applicable check at once, emits the diagnosis (and the perf line with --perf). */
-export async function runDoctorChecks(session: Session, input: DoctorInput, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<DoctorReport> {
+export async function runDoctorChecks(session: Session, given: DoctorInput, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<DoctorReport> {
+	const input = await completeInput(session, given);
 	const records = await runChecks(checks, session.ctx, input, session.bus);
 	const diagnosis = diagnose(records, input.role);
 	session.bus.emit({type: 'diagnosis', cause: diagnosis.cause, layer: diagnosis.layer, message: diagnosis.message, fix: diagnosis.fix, evidence: diagnosis.evidence});
@@ -145,10 +164,22 @@ export async function applyDoctorFix(session: Session, asker: Asker, options: Op
 	const diagnosis = before.diagnosis;
 	if (!diagnosis.fixStep) return null;
 	const step = fixStepOf(session, diagnosis.fixStep);
+	// The fix belongs to the other machine (e.g. Ollama's bind, seen from the AIlice side): say where to run it.
+	if (!step.roles.includes(before.input.role)) {
+		const other = step.roles[0] === 'server' ? 'the Ollama host' : 'the AIlice side';
+		session.bus.emit({
+			type: 'warning',
+			message: `The fix is step ${step.number} (${step.title}), which runs on ${other}: run \`ollama-tunnel-wizard doctor --role ${step.roles[0]} --fix\` there. Nothing was changed here.`,
+		});
+		return {step, available: false, applied: false, verified: false, result: null, stepStatus: null, after: null, summary: {...before.summary, fix: {step: step.id, applied: false, reason: `runs on ${other}`}}};
+	}
 	if (!step.available) {
 		session.bus.emit({type: 'warning', message: `The fix belongs to step ${step.number} (${step.title}), which is not available in this version; do it by hand: ${diagnosis.fix ?? ''}`});
 		return {step, available: false, applied: false, verified: false, result: null, stepStatus: null, after: null, summary: {...before.summary, fix: {step: step.id, applied: false, reason: 'step not available'}}};
 	}
+	// The answers given when the step last ran (journal), under any flag given now (as repair does).
+	const given = Object.fromEntries(Object.entries(session.answers).filter(([, v]) => v !== undefined));
+	session.answers = {...(session.journal?.steps[step.id]?.answers ?? {}), ...given};
 	const outcome = await session.runStep(step, options['dry-run'] ? 'dry-run' : 'apply', {confirm: confirmWith(asker, options), force: true});
 	const records = await runChecks(checks, session.ctx, before.input, session.bus);
 	const afterDiagnosis = diagnose(records, before.input.role);

@@ -51,7 +51,7 @@ export const REPEATED_FLAGS: Partial<Record<Command, Record<string, string>>> = 
 export const COMMAND_FLAGS: Record<Command, string[]> = {
 	setup: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms', 'card', 'ailice-config', 'provider', 'set-default', 'context-window', 'dotenv', 'service-key-file', 'out', 'connector', 'twingate-network', 'twingate-client', 'resource-address', 'method', 'bind', 'alias', 'platform'],
 	test: ['help', 'json', 'plain', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms'],
-	doctor: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'timeout-ms', 'samples', 'perf', 'fix', 'connector', 'twingate-network', 'twingate-client', 'resource-address', 'method', 'bind', 'alias'],
+	doctor: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'timeout-ms', 'samples', 'perf', 'fix', 'ailice-config', 'provider', 'set-default', 'context-window', 'connector', 'twingate-network', 'twingate-client', 'resource-address', 'method', 'bind', 'alias'],
 	repair: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'connector', 'twingate-network', 'twingate-client', 'resource-address', 'method', 'bind', 'alias'],
 	undo: ['help', 'json', 'plain', 'yes', 'dry-run'],
 	'configure-ailice': ['help', 'json', 'plain', 'yes', 'dry-run', 'url', 'card', 'model', 'ailice-config', 'provider', 'set-default', 'context-window', 'dotenv', 'service-key-file', 'timeout-ms'],

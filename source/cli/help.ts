@@ -12,7 +12,7 @@ const ABOUT: Record<Command, {usage: string; what: string}> = {
 	},
 	doctor: {
 		usage: 'ollama-tunnel-wizard doctor [--role server|client] [--url URL] [--json]',
-		what: 'Read-only checks of every step that applies to this machine; changes nothing.',
+		what: 'Checks every layer that applies to this machine, live and read-only, and gives one diagnosis sentence; changes nothing unless you ask for the fix (--fix, or f in the UI).',
 	},
 	undo: {
 		usage: 'ollama-tunnel-wizard undo [--yes] [--dry-run] [--json]',

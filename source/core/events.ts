@@ -23,7 +23,9 @@ export class EventBus {
 	readonly #listeners = new Set<Listener>();
 	readonly history: WizardEvent[] = [];
 
-	on(listener: Listener): () => void {
+	/** With `replay`, the listener first gets every event emitted so far (e.g. a warning from opening the journal). */
+	on(listener: Listener, replay = false): () => void {
+		if (replay) for (const event of [...this.history]) listener(event);
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
 	}

@@ -4,7 +4,7 @@
  * facts from ollama.md §6, §8, §9 and twingate.md §5–§6).
  */
 import {NetError, type Ctx, type HttpResponse} from '../core/context.js';
-import {testConnection, latencyStats} from '../core/connection-test.js';
+import {testConnection, latencyStats, type ConnectionReport} from '../core/connection-test.js';
 import {isCgnat} from '../core/ip.js';
 import {tagsReply, versionReply, isCloudModel} from '../core/ollama-api.js';
 import {parseAppBlocked, parseFirewallGlobalState} from '../parsers/firewall.js';
@@ -15,6 +15,7 @@ import {parseTwingateResources, parseTwingateStatus, parseScutilNcList} from '..
 import {parseDockerPsConnectors, parseSystemctlIsActive} from '../parsers/docker.js';
 import type {CheckOutcome, DoctorCheck, DoctorInput, Memo} from './types.js';
 import {envFileCheck, keyFileCheck} from './security.js';
+import {ailiceBaseUrl, ailiceModel} from './ailice.js';
 
 export const LOCAL_OLLAMA = 'http://127.0.0.1:11434';
 // Install detection lives with the server steps (source/server/detect.ts); CVE-2026-7482 is fixed in 0.17.1 (ollama.md §9).
@@ -328,6 +329,17 @@ const aliasResolves: DoctorCheck = {
 	},
 };
 
+/**
+ * The connection test, once per doctor run (the AIlice model check reads its model list too). The chat
+ * gets 60 % of the per-check time so a slow model load is told apart from a dead link.
+ */
+export function remoteReport(ctx: Ctx, input: DoctorInput, memo: Memo): Promise<ConnectionReport | null> {
+	return memo.get('remote-test', async () => {
+		if (!input.url) return null;
+		return testConnection(ctx, {url: input.url, model: input.model, samples: input.perf ? input.samples : 1, timeoutMs: input.timeoutMs, chatTimeoutMs: Math.max(500, Math.round(input.timeoutMs * 0.6))});
+	});
+}
+
 const remoteTest: DoctorCheck = {
 	id: 'network.test',
 	layer: 'network',
@@ -335,12 +347,19 @@ const remoteTest: DoctorCheck = {
 	roles: ['client', 'server'],
 	required: true,
 	async run(ctx, input, memo) {
-		const url = input.url;
-		if (!url) return {status: 'skipped', detail: 'no URL known (pass --url)'};
-		const report = await memo.get('remote-test', () =>
-			testConnection(ctx, {url, model: input.model, samples: input.perf ? input.samples : 1, timeoutMs: input.timeoutMs, chatTimeoutMs: Math.max(input.timeoutMs, 5000)}),
-		);
+		const report = await remoteReport(ctx, input, memo);
+		if (!report) return {status: 'skipped', detail: 'no URL known (pass --url, or configure AIlice first)'};
 		const evidence = {cause: report.cause, version: report.version, model: report.model, models: report.models, latencyMs: report.latencyMs, firstTokenMs: report.firstTokenMs, tokensPerSecond: report.tokensPerSecond, loadMs: report.loadMs, warnings: report.warnings};
+		// Ollama answered /, /api/version and /api/tags, only the chat ran out of time: a model still
+		// loading (ollama.md §8 row 15), not a firewall — AIlice would hit its 60 s limit the same way.
+		if (report.cause === 'timeout' && report.version !== null && report.model !== null) {
+			return {
+				status: 'warn',
+				detail: `Ollama answers, but ${report.model} did not reply within ${Math.round(input.timeoutMs * 0.6)} ms: it is probably still loading. Keep it loaded (OLLAMA_KEEP_ALIVE=24h on the server) and preload it; run \`ollama-tunnel-wizard test\` for the full measurement.`,
+				cause: 'cold-load',
+				evidence,
+			};
+		}
 		if (report.status === 'fail') return {status: 'fail', detail: report.message, cause: report.cause ?? undefined, evidence};
 		return {status: report.status, detail: report.message, evidence};
 	},
@@ -386,6 +405,8 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
 	securityBind,
 	securityFirewallOff,
 	securityOrigins,
+	ailiceBaseUrl,
+	ailiceModel,
 	keyFileCheck,
 	envFileCheck,
 ];

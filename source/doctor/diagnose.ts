@@ -112,6 +112,21 @@ export const RULES: Rule[] = [
 		fix: 'Read the server log on the Ollama host and try a smaller model.',
 	},
 	{
+		cause: 'cold-load',
+		layer: 'ollama',
+		when: ['cold-load'],
+		message: 'Ollama answers, but the model takes longer to start replying than allowed: it is loading, and AIlice gives up after 60 s.',
+		fix: 'On the Ollama host keep the model loaded (OLLAMA_KEEP_ALIVE=24h, or -1) and preload it before starting AIlice; ollama-tunnel-wizard test measures the load time.',
+	},
+	{
+		cause: 'ailice-config',
+		layer: 'ailice',
+		when: ['ailice-config'],
+		message: "AIlice's config.json has no working Ollama provider, so AIlice cannot reach Ollama even though the path works.",
+		fix: 'Run step 4 (ollama-tunnel-wizard configure-ailice --url http://<alias>:11434 --model <name> --set-default --yes, or doctor --fix).',
+		fixStep: 'ailice-config',
+	},
+	{
 		cause: 'timeout',
 		layer: 'network',
 		when: ['timeout'],
@@ -121,7 +136,7 @@ export const RULES: Rule[] = [
 ];
 
 /** From the AIlice side the path starts at the tunnel: Client → Connector → Resource (Ollama). */
-const CLIENT_FIRST = ['tunnel-down', 'resource-missing', 'wrong-address'];
+const CLIENT_FIRST = ['wrong-address', 'tunnel-down', 'resource-missing'];
 
 export function diagnose(records: readonly CheckRecord[], role: 'server' | 'client' = 'server'): Diagnosis {
 	// Evidence-based inference: when the tunnel checks passed, silence from the Ollama host is a

@@ -43,6 +43,8 @@ export interface DoctorInput {
 	url?: OllamaUrl;
 	model?: string;
 	alias?: string;
+	/** --ailice-config: where AIlice's config.json is, if not the default. */
+	ailiceConfig?: string;
 	timeoutMs: number;
 	/** Number of latency samples for --perf. */
 	samples: number;

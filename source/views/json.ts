@@ -20,5 +20,5 @@ export function attachJsonView(bus: EventBus, writeOut: (line: string) => void, 
 	return bus.on((event) => {
 		writeOut(redact(JSON.stringify(eventForJson(event))));
 		if (event.type === 'warning') writeErr(`warning: ${redact(event.message)}`);
-	});
+	}, true);
 }

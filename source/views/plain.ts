@@ -49,5 +49,5 @@ export function attachPlainView(bus: EventBus, write: (line: string) => void, nu
 				if (event.fix) write(`    Fix: ${event.fix}`);
 				break;
 		}
-	});
+	}, true);
 }

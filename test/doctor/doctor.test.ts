@@ -2,6 +2,8 @@
  * Doctor scenarios through the fake command runner (real recorded outputs, ollama.md §10 and
  * twingate.md §6) and the real fake-Ollama HTTP server; each asserts the diagnosis cause and fix.
  */
+import {mkdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {EventBus} from '../../source/core/events.js';
 import {parseOllamaUrl, type OllamaUrl} from '../../source/core/url.js';
@@ -50,7 +52,15 @@ describe('doctor on the AIlice side (Linux client)', () => {
 	}
 
 	it('healthy: every required check passes and the diagnosis says so', async () => {
-		const {records, diagnosis} = await doctor(clientCtx(), input('client', {url: url(server.url)}));
+		const ctx = clientCtx();
+		// AIlice's config where AIlice reads it on Linux (~/.config/ailice/config.json), pointing at the server.
+		const file = path.join(ctx.home, '.config', 'ailice', 'config.json');
+		mkdirSync(path.dirname(file), {recursive: true});
+		const entry = {formatter: 'AFormatterGPT', contextWindow: 8192, systemAsUser: false, args: {}};
+		writeFileSync(file, JSON.stringify({models: {ollama: {modelWrapper: 'AModelChatGPT', apikey: 'ollama', baseURL: `${server.url}/v1`, modelList: {'llama3.2:latest': entry}}}}));
+		const {records, diagnosis} = await doctor(ctx, input('client', {url: url(server.url)}));
+		expect(records.find((r) => r.id === 'ailice.base-url')?.status).toBe('ok');
+		expect(records.find((r) => r.id === 'ailice.model')?.status).toBe('ok');
 		expect(records.find((r) => r.id === 'network.test')?.status).toBe('ok');
 		expect(records.find((r) => r.id === 'twingate.client')?.status).toBe('ok');
 		expect(diagnosis.cause).toBeNull();
