@@ -41,5 +41,13 @@ await build({
 	logLevel: 'warning',
 });
 chmodSync(`${out}/cli.js`, 0o755);
-rmSync(`${root}dist`, {recursive: true, force: true});
+// Swap: the old dist/ is moved aside first, so dist/ is missing only between two renames.
+const old = `${root}dist.old-${process.pid}`;
+let hadOld = true;
+try {
+	renameSync(`${root}dist`, old);
+} catch {
+	hadOld = false;
+}
 renameSync(out, `${root}dist`);
+if (hadOld) rmSync(old, {recursive: true, force: true});

@@ -30,14 +30,27 @@ async function entry(): Promise<number> {
 	};
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
+	// A reader that goes away (`| head`) must not crash the run mid-apply: stop writing, finish the work.
+	let stdoutOpen = true;
+	let stderrOpen = true;
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stdoutOpen = false;
+	});
+	process.stderr.on('error', () => {
+		stderrOpen = false;
+	});
 	const {main} = await import('./cli/main.js');
 	return main({
 		argv,
 		env: process.env,
 		stdinIsTTY: Boolean(process.stdin.isTTY),
 		stdoutIsTTY: Boolean(process.stdout.isTTY),
-		out: (line) => process.stdout.write(`${line}\n`),
-		err: (line) => process.stderr.write(`${line}\n`),
+		out: (line) => {
+			if (stdoutOpen) process.stdout.write(`${line}\n`);
+		},
+		err: (line) => {
+			if (stderrOpen) process.stderr.write(`${line}\n`);
+		},
 		controller,
 	});
 }

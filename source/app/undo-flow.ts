@@ -58,7 +58,8 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 	const created = new Set(((session.journal?.runs ?? []).find((r) => r.id === runId)?.files ?? []).filter((f) => f.created).map((f) => f.path));
 	// Undo is itself a step-shaped action so it gets the same plan display, confirmation and --dry-run.
 	const undoStep: Step = {
-		id: 'connection-test',
+		// Not one of the six steps: its own id, so no output calls it "step 6".
+		id: 'undo' as Step['id'],
 		number: 0,
 		title: 'Undo the last run',
 		roles: ['client', 'server'],

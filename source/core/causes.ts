@@ -129,7 +129,11 @@ export function causeFromNetCode(code: string): Cause {
 			return 'timeout';
 		case 'ETOOBIG':
 			return 'not-ollama';
+		case 'EABORTED':
+			return 'timeout';
 		default:
+			// undici's HTTP parser errors (HPE_*): something answered, but not in HTTP (e.g. an SSH banner).
+			if (code.startsWith('HPE_') || code.startsWith('UND_ERR_')) return 'not-ollama';
 			return 'unreachable';
 	}
 }

@@ -112,7 +112,8 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 		return fail(causeFromNetCode(code), {detail: `${what}: ${error instanceof Error ? error.message : String(error)}`});
 	};
 	const classifyStatus = (r: HttpResponse, path: string): void => {
-		if (r.status === 403) fail('forbidden', {path});
+		// 403 from Ollama's Host/Origin guard has an empty body (ollama.md §3); an HTML 403 is some other server.
+		if (r.status === 403 && !looksHtml(r)) fail('forbidden', {path});
 		if (r.status >= 500) fail('server-error', {detail: `HTTP ${r.status} on ${path}${r.text ? `: ${snippet(r.text)}` : ''}`});
 		if (looksHtml(r)) fail('not-ollama', {detail: `an HTML page on ${path}`});
 		if (r.status === 404) fail('not-found', {path});

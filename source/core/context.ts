@@ -134,6 +134,15 @@ export interface Logger {
 	log(level: LogLevel, message: string, data?: Record<string, unknown>): void;
 }
 
+/**
+ * Hands the real terminal to a command that talks to the user itself (sudo's password prompt, an
+ * installer): a full-screen UI steps aside while `fn` runs and comes back after. The command is
+ * shown (already redacted) so the UI can say what runs.
+ */
+export interface TerminalHandOver {
+	handOver<T>(fn: () => Promise<T>, command?: string): Promise<T>;
+}
+
 export interface Ctx {
 	run: CommandRunner;
 	http: HttpClient;
@@ -150,6 +159,8 @@ export interface Ctx {
 	/** Values that must never appear in output, logs or the journal. */
 	secrets: SecretRegistry;
 	dryRun: boolean;
+	/** Set while a full-screen UI owns the terminal: interactive commands run inside handOver. */
+	terminal?: TerminalHandOver;
 	/** Live progress of the checks inside a step (the status pane). The runner wires it to events. */
 	progress: (check: string, status: 'running' | 'ok' | 'warn' | 'fail', message: string) => void;
 }

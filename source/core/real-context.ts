@@ -14,6 +14,8 @@ import {
 	NetError,
 	SecretRegistry,
 	type Clock,
+	type CommandOptions,
+	type CommandResult,
 	type CommandRunner,
 	type Ctx,
 	type FileSystem,
@@ -24,15 +26,32 @@ import {
 	type HttpStreamResponse,
 	type Logger,
 	type NetProbe,
+	type TerminalHandOver,
 } from './context.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
-export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: SecretRegistry): CommandRunner {
+/**
+ * Commands through execa, killed by the app-wide `signal`. An `interactive` command gets the real
+ * terminal (stdio inherited, no timeout); when a UI owns the terminal (`terminal()` returns its
+ * hand-over) the command runs inside handOver, so the UI steps aside while e.g. sudo asks for a password.
+ */
+export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: SecretRegistry, terminal?: () => TerminalHandOver | undefined): CommandRunner {
 	return async (cmd, args, opts = {}) => {
-		const started = performance.now();
 		const shown = secrets.redact([cmd, ...args].join(' '));
+		const handOver = opts.interactive ? terminal?.() : undefined;
+		if (!handOver) return runCommand(cmd, args, opts, shown);
+		try {
+			return await handOver.handOver(() => runCommand(cmd, args, opts, shown), shown);
+		} catch (error) {
+			log.log('warn', `could not hand the terminal to ${shown}: ${(error as Error).message}`);
+			return {exitCode: null, stdout: '', stderr: String((error as Error).message), durationMs: 0, timedOut: false, notFound: false};
+		}
+	};
+
+	async function runCommand(cmd: string, args: string[], opts: CommandOptions, shown: string): Promise<CommandResult> {
+		const started = performance.now();
 		try {
 			const result = await execa(cmd, args, {
 				reject: false,
@@ -65,7 +84,7 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 			log.log('warn', `could not run ${shown}: ${(error as Error).message}`);
 			return {exitCode: null, stdout: '', stderr: String((error as Error).message), durationMs, timedOut: false, notFound: false};
 		}
-	};
+	}
 }
 
 /** Maps undici / node errors onto one stable code the classifiers understand. */
@@ -82,6 +101,7 @@ export function normaliseNetError(error: unknown): NetError {
 		EPIPE: 'ECONNRESET',
 		UND_ERR_ABORTED: 'EABORTED',
 		AbortError: 'EABORTED',
+		HTTPParserError: 'HPE_INVALID_RESPONSE',
 		EAI_AGAIN: 'ENOTFOUND',
 		EAI_NONAME: 'ENOTFOUND',
 		EAI_NODATA: 'ENOTFOUND',
@@ -339,13 +359,18 @@ export interface RealCtxOptions {
 	dryRun?: boolean;
 	env?: Record<string, string | undefined>;
 	platform?: NodeJS.Platform;
+	/**
+	 * The terminal hand-over of a full-screen UI. It can also be set later on the returned ctx
+	 * (`ctx.terminal = …`, as the Ink UI does once it mounts): interactive commands use whichever is set when they run.
+	 */
+	terminal?: TerminalHandOver;
 }
 
 export function createRealCtx(opts: RealCtxOptions): Ctx {
 	const secrets = opts.secrets ?? new SecretRegistry();
 	const fs = createFileSystem(realClock);
-	return {
-		run: createCommandRunner(opts.signal, opts.log, secrets),
+	const ctx: Ctx = {
+		run: createCommandRunner(opts.signal, opts.log, secrets, () => ctx.terminal),
 		http: createHttpClient(opts.signal),
 		net: createNetProbe(opts.signal),
 		fs: opts.dryRun ? readOnlyFs(fs) : fs,
@@ -358,8 +383,10 @@ export function createRealCtx(opts: RealCtxOptions): Ctx {
 		signal: opts.signal,
 		secrets,
 		dryRun: Boolean(opts.dryRun),
+		terminal: opts.terminal,
 		progress: () => undefined,
 	};
+	return ctx;
 }
 
 /** In --dry-run every write is refused, so a bug cannot change the machine. */

@@ -119,7 +119,7 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 				inputsHash: hashInputs(plan?.inputs ?? {}),
 				at: ctx.clock.now(),
 				summary: ctx.secrets.redact(result.summary),
-				error: result.status === 'ok' ? null : ctx.secrets.redact(result.summary),
+				error: result.status === 'fail' || result.status === 'crash' ? ctx.secrets.redact(result.summary) : null,
 				answers: publicAnswers(opts.answers, ctx.secrets),
 			});
 		}

@@ -15,18 +15,20 @@ export function formatResult(step: string | number, title: string, r: CheckResul
 }
 
 export function attachPlainView(bus: EventBus, write: (line: string) => void, numbers: Record<string, number>): () => void {
+	// Actions that are not one of the six steps (undo) are named by their title alone.
+	const label = (step: string, title: string) => (numbers[step] !== undefined ? `Step ${numbers[step]}` : title);
 	return bus.on((event: WizardEvent) => {
 		switch (event.type) {
 			case 'step:start':
-				if (event.phase === 'check') write(`… Step ${numbers[event.step] ?? ''} · ${event.title}: checking`);
-				else if (event.phase === 'apply') write(`… Step ${numbers[event.step] ?? ''}: applying`);
-				else write(`… Step ${numbers[event.step] ?? ''}: verifying`);
+				if (event.phase === 'check') write(`… ${numbers[event.step] !== undefined ? `Step ${numbers[event.step]} · ` : ''}${event.title}: checking`);
+				else if (event.phase === 'apply') write(`… ${label(event.step, event.title)}: applying`);
+				else write(`… ${label(event.step, event.title)}: verifying`);
 				break;
 			case 'step:progress':
 				if (event.status && event.status !== 'running') write(`  ${MARK[event.status]} ${event.message}`);
 				break;
 			case 'step:plan':
-				write(`  Plan for step ${numbers[event.step] ?? ''}:`);
+				write(numbers[event.step] !== undefined ? `  Plan for step ${numbers[event.step]}:` : '  Plan:');
 				for (const a of event.plan.actions) write(renderAction(a));
 				for (const n of event.plan.notes ?? []) write(`  Note: ${n}`);
 				break;

@@ -2,6 +2,8 @@
  * Step 6 against a real node:http fake Ollama on 127.0.0.1: each fault mode maps to exactly one cause
  * code (ollama.md §8 decision table), and the ok path reports models, version and ordered latency.
  */
+import http from 'node:http';
+import net from 'node:net';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {testConnection, type ConnectionReport} from '../../source/core/connection-test.js';
 import {parseOllamaUrl, type OllamaUrl} from '../../source/core/url.js';
@@ -146,6 +148,34 @@ describe('connection test against a fake Ollama', () => {
 		const r = await probe(server.url, {chatTimeoutMs: 300});
 		expect(r.cause).toBe('timeout');
 		expect(Date.now() - started).toBeLessThan(3000);
+	});
+
+	it('not-ollama: something that is not HTTP answers (an SSH banner), although TCP connects', async () => {
+		const banner = net.createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n'));
+		await new Promise<void>((resolve) => banner.listen(0, '127.0.0.1', resolve));
+		const port = (banner.address() as net.AddressInfo).port;
+		try {
+			const r = await probe(`http://127.0.0.1:${port}`);
+			expect(r.connectMs).not.toBeNull();
+			expect(r.cause).toBe('not-ollama');
+		} finally {
+			banner.close();
+		}
+	});
+
+	it('an HTML 403 page is another server (not-ollama), not Ollama’s empty-body 403', async () => {
+		const proxy = http.createServer((_req, res) => {
+			res.writeHead(403, {'content-type': 'text/html'});
+			res.end('<html><body><h1>403 Forbidden</h1>nginx</body></html>');
+		});
+		await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+		const port = (proxy.address() as net.AddressInfo).port;
+		try {
+			const r = await probe(`http://127.0.0.1:${port}`);
+			expect(r.cause).toBe('not-ollama');
+		} finally {
+			proxy.close();
+		}
 	});
 
 	it('refused: a closed port', async () => {
