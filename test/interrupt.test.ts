@@ -89,5 +89,6 @@ describe('interruption while writing the config', () => {
 		// The kills really landed while the new file was being written, not only before or after.
 		expect(inWindow).toBeGreaterThanOrEqual(8);
 		expect(sawOld).toBeGreaterThan(0);
+		expect(sawOld + sawNew).toBe(20);
 	}, 90_000);
 });
