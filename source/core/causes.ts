@@ -47,7 +47,7 @@ export function explain(cause: Cause, c: Context): Diagnosis {
 		case 'unreachable':
 			return {
 				cause,
-				message: `There is no route to ${at}: the tunnel is down or the address is wrong (a 100.x address copied from the Mac means nothing on another machine).`,
+				message: `There is no route to ${at}${c.detail ? ` (${c.detail})` : ''}: the tunnel is down or the address is wrong (a 100.x address copied from the Mac means nothing on another machine).`,
 				fix: 'Use the Twingate Resource alias (e.g. http://ollama.home.internal:11434), make sure the Client here is online and the Connector is connected in the Admin Console.',
 			};
 		case 'refused':

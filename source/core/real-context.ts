@@ -7,8 +7,14 @@ import net from 'node:net';
 import {promises as fsp, constants as fsConstants} from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import {execa} from 'execa';
-import {Agent, Client, request as undiciRequest, type Dispatcher} from 'undici';
+import type {Agent, Dispatcher} from 'undici';
+
+// execa and undici load on first use: a screen that only asks a question never pays for them.
+let undiciModule: Promise<typeof import('undici')> | undefined;
+// undici is CommonJS: in the bundle its named exports sit on `default`.
+const undici = () => (undiciModule ??= import('undici').then((m) => (typeof m.Agent === 'function' ? m : (m as unknown as {default: typeof m}).default)));
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => (execaModule ??= import('execa'));
 import writeFileAtomic from 'write-file-atomic';
 import {
 	NetError,
@@ -53,6 +59,7 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 	async function runCommand(cmd: string, args: string[], opts: CommandOptions, shown: string): Promise<CommandResult> {
 		const started = performance.now();
 		try {
+			const {execa} = await loadExeca();
 			const result = await execa(cmd, args, {
 				reject: false,
 				shell: false,
@@ -150,6 +157,7 @@ function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal {
 async function send(dispatcher: Dispatcher, url: string, opts: HttpOptions, signal: AbortSignal, method: 'GET' | 'POST'): Promise<{res: Dispatcher.ResponseData; headersMs: number; started: number}> {
 	const started = performance.now();
 	try {
+		const {request: undiciRequest} = await undici();
 		const res = await undiciRequest(url, {
 			dispatcher,
 			method: opts.method ?? method,
@@ -175,20 +183,21 @@ async function doRequest(dispatcher: Dispatcher, url: string, opts: HttpOptions,
 
 export function createHttpClient(appSignal: AbortSignal): HttpClient {
 	const agents = new Map<number, Agent>();
-	const agentFor = (timeoutMs: number) => {
+	const agentFor = async (timeoutMs: number) => {
 		let agent = agents.get(timeoutMs);
 		if (!agent) {
-			agent = new Agent({connect: {timeout: timeoutMs}, keepAliveTimeout: 1000, pipelining: 0});
+			const {Agent: UndiciAgent} = await undici();
+			agent = new UndiciAgent({connect: {timeout: timeoutMs}, keepAliveTimeout: 1000, pipelining: 0});
 			agents.set(timeoutMs, agent);
 		}
 		return agent;
 	};
 	return {
-		request: (url, opts) => doRequest(agentFor(opts.timeoutMs), url, opts, appSignal),
+		request: async (url, opts) => doRequest(await agentFor(opts.timeoutMs), url, opts, appSignal),
 		async stream(url, opts): Promise<HttpStreamResponse> {
 			const controller = new AbortController();
 			const signal = combineSignals(appSignal, opts.signal, controller.signal);
-			const {res, headersMs} = await send(agentFor(opts.timeoutMs), url, opts, signal, 'POST');
+			const {res, headersMs} = await send(await agentFor(opts.timeoutMs), url, opts, signal, 'POST');
 			const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
 			const body = res.body;
 			return {
@@ -225,11 +234,11 @@ export function createHttpClient(appSignal: AbortSignal): HttpClient {
 			};
 		},
 		session(origin, {timeoutMs}): HttpSession {
-			const client = new Client(origin, {connect: {timeout: timeoutMs}, pipelining: 1, keepAliveTimeout: 10_000});
+			const client = undici().then(({Client}) => new Client(origin, {connect: {timeout: timeoutMs}, pipelining: 1, keepAliveTimeout: 10_000}));
 			return {
-				request: (p, opts) => doRequest(client, new URL(p, origin).toString(), opts, appSignal),
+				request: async (p, opts) => doRequest(await client, new URL(p, origin).toString(), opts, appSignal),
 				close: async () => {
-					await client.close().catch(() => undefined);
+					await (await client).close().catch(() => undefined);
 				},
 			};
 		},
