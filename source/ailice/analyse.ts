@@ -9,6 +9,7 @@ import {explain} from '../core/causes.js';
 import type {PlannedAction, Remediation, Role} from '../core/types.js';
 import {parseOllamaUrl} from '../core/url.js';
 import {checkServiceKeyText, readServiceKeyFile, registerServiceKey, tooOpen} from '../deploy/service-key.js';
+import {CONTAINER_KEY_PATH} from '../deploy/templates.js';
 import {envValue, mergeDotenv} from './dotenv.js';
 import {gitExposed, readTarget} from './files.js';
 import {isPlainObject, parseStrictJson} from './json.js';
@@ -253,13 +254,26 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		out.data.envFile = envPath;
 		const et = await readTarget(ctx, envPath, 'The .env file');
 		if (!et.ok) return stop({summary: `${et.problem} Nothing was changed.`, details: [], cause: 'env-path'});
-		const set: Record<string, string | null> = {OLLAMA_BASE_URL: url.origin, OLLAMA_TUNNEL_TYPE: 'twingate'};
+		// This .env is the one `docker run --env-file .env` hands to entrypoint.sh (step 5), so it holds
+		// every variable the entrypoint requires, with paths as seen INSIDE the container: the run line
+		// mounts the key file at CONTAINER_KEY_PATH (deploy/templates.ts dockerRunLines). The key's path
+		// on this machine is only needed for that -v mount: it is kept, for the user, in
+		// TWINGATE_SERVICE_KEY_HOST_FILE, which the entrypoint does not read.
+		const set: Record<string, string | null> = {
+			OLLAMA_BASE_URL: url.origin,
+			OLLAMA_TUNNEL_TYPE: 'twingate',
+			AILICE_MODELS: resolved.names.join(','),
+			AILICE_PROVIDER: provider,
+			AILICE_CONTEXT_WINDOW: a.contextWindow === undefined ? null : String(a.contextWindow),
+		};
 		if (keyFile) {
-			set.TWINGATE_SERVICE_KEY_FILE = keyFile;
+			set.TWINGATE_SERVICE_KEY_FILE = CONTAINER_KEY_PATH;
+			set.TWINGATE_SERVICE_KEY_HOST_FILE = keyFile;
 			set.TWINGATE_SERVICE_KEY = null;
 		} else if (a.serviceKey) {
 			set.TWINGATE_SERVICE_KEY = JSON.stringify(JSON.parse(a.serviceKey));
 			set.TWINGATE_SERVICE_KEY_FILE = null;
+			set.TWINGATE_SERVICE_KEY_HOST_FILE = null;
 		}
 		let env;
 		try {
@@ -270,7 +284,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		const oldSecret = Boolean(envValue(et.exists ? et.text : null, 'TWINGATE_SERVICE_KEY'));
 		const newSecret = Boolean(envValue(env.text, 'TWINGATE_SERVICE_KEY'));
 		if (oldSecret) out.noBackup.push(envPath);
-		const why = `OLLAMA_BASE_URL and OLLAMA_TUNNEL_TYPE${keyFile ? ', TWINGATE_SERVICE_KEY_FILE' : newSecret ? ', TWINGATE_SERVICE_KEY' : ''} for the step-5 container entrypoint. AIlice itself reads no .env (ailice.md §9); every other line stays.${oldSecret ? ' No backup copy is kept: the old file holds a service key.' : ''}`;
+		const why = `OLLAMA_BASE_URL, OLLAMA_TUNNEL_TYPE, AILICE_MODELS, AILICE_PROVIDER${keyFile ? `, TWINGATE_SERVICE_KEY_FILE (${CONTAINER_KEY_PATH}, where docker run mounts the key) and TWINGATE_SERVICE_KEY_HOST_FILE (the key on this machine)` : newSecret ? ', TWINGATE_SERVICE_KEY' : ''} for the step-5 container entrypoint (docker run --env-file). AIlice itself reads no .env (ailice.md §9); every other line stays.${oldSecret ? ' No backup copy is kept: the old file holds a service key.' : ''}`;
 		if (env.text !== (et.text ?? '') || !et.exists) {
 			out.actions.push({kind: 'file', path: envPath, why, before: et.exists ? et.text : null, after: env.text, ...(newSecret || !et.exists ? {mode: 0o600} : {}), ...(newSecret || oldSecret ? {secret: true} : {})});
 			out.changes.push(`.env: ${env.changed.length ? env.changed.join(', ') : 'created'}`);
@@ -281,6 +295,14 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		if (newSecret) {
 			out.warnings.push('The service key’s content is in the .env (mode 0600). A key file referenced by TWINGATE_SERVICE_KEY_FILE, outside any repository, is safer (seed-corrections #41).');
 			if ((await gitExposed(ctx, envPath)) === true) out.warnings.push(`The .env ${envPath} holds the service key and is inside a git work tree without being ignored: add it to .gitignore now, or it may be committed.`);
+		}
+		if (url.loopback) out.warnings.push(`The .env's OLLAMA_BASE_URL ${url.origin} is loopback: inside the step-5 container that is the container itself, and its entrypoint refuses it; give the container the Resource alias.`);
+		if (keyFile) {
+			out.info.push(`The .env names the key as the container sees it (${CONTAINER_KEY_PATH}); mount it there: docker run … -v ${keyFile}:${CONTAINER_KEY_PATH}:ro (service-account prints the whole line).`);
+		} else if (!newSecret) {
+			const named = envValue(env.text, 'TWINGATE_SERVICE_KEY_FILE');
+			if (!named) out.info.push('The .env has no service key yet: pass --service-key-file PATH (the container needs it to start the Twingate Client).');
+			else if (named !== CONTAINER_KEY_PATH) out.warnings.push(`The .env's TWINGATE_SERVICE_KEY_FILE is ${named}, but the entrypoint reads it inside the container, where docker run mounts the key at ${CONTAINER_KEY_PATH}; pass --service-key-file to set it.`);
 		}
 		out.inputs.envFile = envPath;
 	}

@@ -34,6 +34,17 @@ export interface ConfirmQuestion {
 	default?: boolean;
 }
 
+/**
+ * The user chose to skip the step a question belongs to (`s`, or Esc in a text field, in the Ink UI):
+ * runSetupStep records that step as skipped and the flow goes on.
+ */
+export class SkipStepError extends Error {
+	constructor(readonly stepId: string) {
+		super(`Step ${stepId} was skipped.`);
+		this.name = 'SkipStepError';
+	}
+}
+
 export interface Asker {
 	readonly interactive: boolean;
 	text(q: TextQuestion): Promise<string>;

@@ -73,17 +73,30 @@ async function askServiceKey(session: Session, asker: Asker, allowPaste: boolean
 }
 
 /**
- * Step 4's questions: the address, the models from the live list, provider, default, .env and key.
- * Without a terminal it asks nothing: a missing --url or --model is a usage error (exit 2) naming
- * the flag, like `configure-ailice`.
+ * Step 4's questions in the guided setup: the address, the models from the live list, provider,
+ * default, .env and key. Without a terminal it asks nothing: a missing --url or --model is a usage
+ * error (exit 2) naming the flag, like `configure-ailice`.
+ *
+ * The loopback rule (issue 4: refuse localhost/127.0.0.1 when the role says Ollama is on another
+ * machine). `--role client` is the AIlice side, and the guide's setup has Ollama on another machine,
+ * reached through the Twingate Resource alias. So a loopback --url there means "Ollama runs on this
+ * same machine" only when the user says so: on a terminal the setup asks; without one it is refused
+ * (exit 2 naming --url) unless --ollama-here says so. `configure-ailice` keeps its own rule (a
+ * loopback URL is accepted, with a warning on the AIlice side): it also runs inside the container,
+ * whose entrypoint refuses a loopback OLLAMA_BASE_URL itself.
  */
 export async function interviewAiliceConfig(session: Session, asker: Asker): Promise<void> {
+	await askAiliceConfig(session, asker, true);
+}
+
+async function askAiliceConfig(session: Session, asker: Asker, setup: boolean): Promise<void> {
 	const a = session.answers as ClientAnswers;
 	if (session.role && a.role === undefined) a.role = session.role;
 	if (!asker.interactive) {
 		// No terminal: never wait for input; name the flag to pass (exit 2).
 		if (!a.url) throw new UsageError("The Ollama URL for AIlice's config.json: no answer given.", 'Pass --url http://<Resource alias>:11434, or --card with the connection card from step 3.');
 		if (!hasModels(a)) throw new UsageError('The models for AIlice: no answer given.', 'Pass --model NAME (repeatable), exactly as the server lists it, or --card.');
+		if (setup) refuseLoopbackWithoutTerminal(a);
 		return;
 	}
 	await askUrl(session, asker);
@@ -142,6 +155,17 @@ export async function interviewAiliceConfig(session: Session, asker: Asker): Pro
 			await askServiceKey(session, asker, true);
 		}
 	}
+}
+
+/** setup --role client without a terminal: a loopback --url is refused unless --ollama-here (see above). */
+function refuseLoopbackWithoutTerminal(a: ClientAnswers): void {
+	if (a.role !== 'client' || a.ollamaOnThisMachine === true) return;
+	const u = parseOllamaUrl(String(a.url));
+	if (!u.ok || !u.url.loopback) return;
+	throw new UsageError(
+		`--url ${u.url.origin}: ${u.url.host} is this machine, but --role client is the AIlice side, where Ollama runs on another machine; AIlice would look for Ollama here. Nothing was changed.`,
+		'Pass --url with the Twingate Resource alias the Ollama host published in step 3 (e.g. http://ollama.internal:11434), or --card with its connection card; if Ollama really runs on this same machine, add --ollama-here.',
+	);
 }
 
 /**
@@ -245,7 +269,7 @@ export async function flowConfigureAilice(session: Session, asker: Asker, option
 	const a = session.answers as ClientAnswers;
 	if (session.role && a.role === undefined) a.role = session.role;
 	await checkFlagPaths(session, {config: true, env: true, key: true});
-	await interviewAiliceConfig(session, asker);
+	await askAiliceConfig(session, asker, false);
 	if (!a.url) throw new UsageError("The Ollama URL for AIlice's config.json: no answer given.", 'Pass --url http://<Resource alias>:11434, or --card with the connection card from step 3.');
 	if (!hasModels(a)) throw new UsageError('The models for AIlice: no answer given.', 'Pass --model NAME (repeatable), exactly as the server lists it (ollama list on the server), or --card.');
 	await checkModelsOnServer(session);

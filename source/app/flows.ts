@@ -7,10 +7,12 @@ import {EXIT, UsageError} from '../core/exit-codes.js';
 import {parseOllamaUrl} from '../core/url.js';
 import {validateModelName} from '../core/ollama-api.js';
 import type {ConnectionReport} from '../core/connection-test.js';
-import type {Plan, Role, Step} from '../core/types.js';
-import type {Options} from '../cli/args.js';
+import type {RunMode, StepOutcome} from '../core/runner.js';
+import type {CheckResult, Plan, Role, Step} from '../core/types.js';
+import type {Options, ParsedArgs} from '../cli/args.js';
 import {connectionTest} from '../steps/connection-test.js';
-import type {Asker} from './asker.js';
+import {SkipStepError, type Asker} from './asker.js';
+import type {Interview} from './interviews.js';
 import type {Session} from './session.js';
 
 export interface FlowResult {
@@ -37,6 +39,8 @@ export function answersFromOptions(o: Options): Record<string, unknown> {
 		envFile: o.dotenv,
 		serviceKeyFile: o['service-key-file'],
 		out: o.out,
+		// --ollama-here: a loopback --url is meant (Ollama on this machine); see client-flows.ts interviewAiliceConfig.
+		ollamaOnThisMachine: o['ollama-here'] ? true : undefined,
 		// Server side, steps 1–3 (source/server/answers.ts ServerAnswers).
 		connector: o.connector,
 		twingateNetwork: o['twingate-network'],
@@ -45,6 +49,10 @@ export function answersFromOptions(o: Options): Record<string, unknown> {
 		method: o.method,
 		bind: o.bind,
 		alias: o.alias,
+		// --resource-ready: the Resource checklist is done (step 1 in scripts); --docker-probe / --twingate-client-wait yes|no.
+		resourceConfirmed: o['resource-ready'] ? true : undefined,
+		runDockerProbe: o['docker-probe'] === undefined ? undefined : o['docker-probe'] === 'yes',
+		twingateClientWait: o['twingate-client-wait'] === undefined ? undefined : o['twingate-client-wait'] === 'yes',
 	};
 }
 
@@ -79,7 +87,8 @@ export function confirmWith(asker: Asker, options: Options) {
 	return async (step: Step, plan: Plan): Promise<boolean> => {
 		if (options.yes) return true;
 		const n = plan.actions.filter((a) => a.kind !== 'manual').length;
-		return asker.confirm({message: `Apply the ${n} change(s) of step ${step.number} shown above?`, flag: '--yes', default: true});
+		const what = step.number > 0 ? `step ${step.number}` : step.title.toLowerCase();
+		return asker.confirm({message: `Apply the ${n} change(s) of ${what} shown above?`, flag: '--yes', default: true});
 	};
 }
 
@@ -145,14 +154,67 @@ function stepsSummary(session: Session, command: string): Record<string, unknown
 	};
 }
 
+/** What a step does with its outcome in the flow (e.g. step 3 saves and shows the connection card). */
+export type AfterStep = (session: Session, asker: Asker, outcome: StepOutcome) => Promise<void>;
+
+export interface SetupStepHooks {
+	/** What each step asks before it runs (default: interviews.ts INTERVIEWS). */
+	interviews?: Partial<Record<string, Interview>>;
+	/** What follows a step (default: interviews.ts AFTER_STEP). */
+	afterStep?: Partial<Record<string, AfterStep>>;
+	/** false: run the step without its questions and after-step (default true). */
+	interview?: boolean;
+	/** Wraps the step's own run (the Ink driver serialises runs and shows itself busy). */
+	around?: <T>(run: () => Promise<T>) => Promise<T>;
+}
+
+/** A step the user skipped (SkipStepError during its questions): recorded, nothing checked or changed. */
+export function recordSkippedStep(session: Session, step: Step): StepOutcome {
+	const result: CheckResult = {
+		status: 'skipped',
+		summary: `Step ${step.number} was skipped (you chose to skip it); nothing was checked or changed.`,
+		details: [],
+		durationMs: 0,
+	};
+	const outcome: StepOutcome = {result, applied: false};
+	session.outcomes.set(step.id, outcome);
+	session.bus.emit({type: 'step:result', step: step.id, title: step.title, result, applied: false});
+	return outcome;
+}
+
+/**
+ * One step of the guided setup, the same for every view: its interview → check/plan/confirm/apply/
+ * verify (session.runStep) → what follows it (e.g. the card). Skipping during the questions records the
+ * step as skipped; a skip in what follows keeps the step's result.
+ */
+export async function runSetupStep(session: Session, asker: Asker, step: Step, mode: RunMode, options: Options, hooks: SetupStepHooks = {}): Promise<StepOutcome> {
+	const withQuestions = (hooks.interview ?? true) && step.available;
+	const defaults = withQuestions && (!hooks.interviews || !hooks.afterStep) ? await import('./interviews.js') : null;
+	const interviews = hooks.interviews ?? defaults?.INTERVIEWS ?? {};
+	const afterStep: Partial<Record<string, AfterStep>> = hooks.afterStep ?? defaults?.AFTER_STEP ?? {};
+	try {
+		if (withQuestions) await interviews[step.id]?.(session, asker);
+	} catch (error) {
+		if (error instanceof SkipStepError) return recordSkippedStep(session, step);
+		throw error;
+	}
+	const run = () => session.runStep(step, mode, {confirm: confirmWith(asker, options)});
+	const outcome = await (hooks.around ? hooks.around(run) : run());
+	if (withQuestions) {
+		try {
+			await afterStep[step.id]?.(session, asker, outcome);
+		} catch (error) {
+			if (!(error instanceof SkipStepError)) throw error; // the step itself has run: keep its result
+		}
+	}
+	return outcome;
+}
+
 export async function flowSetup(session: Session, asker: Asker, options: Options): Promise<FlowResult> {
 	await askRole(session, asker);
 	const mode = options['dry-run'] ? 'dry-run' : 'apply';
-	const {INTERVIEWS, AFTER_STEP} = await import('./interviews.js');
 	for (const step of session.stepsForRole()) {
-		if (step.available) await INTERVIEWS[step.id]?.(session, asker);
-		const outcome = await session.runStep(step, mode, {confirm: confirmWith(asker, options)});
-		if (step.available) await AFTER_STEP[step.id]?.(session, asker, outcome);
+		await runSetupStep(session, asker, step, mode, options);
 		if (session.ctx.signal.aborted) break;
 	}
 	return {exitCode: session.failed() ? EXIT.failed : EXIT.ok, summary: stepsSummary(session, 'setup')};
@@ -166,4 +228,24 @@ export async function flowDoctor(session: Session, asker: Asker, options: Option
 export async function flowRepair(session: Session, asker: Asker, options: Options): Promise<FlowResult> {
 	const {flowRepairFull} = await import('./repair-flow.js');
 	return flowRepairFull(session, asker, options);
+}
+
+/** The command's flow (the CLI's dispatch; the Ink driver uses it for commands it has no own screen for). */
+export function runFlow(parsed: Pick<ParsedArgs, 'command' | 'options'>, session: Session, asker: Asker): Promise<FlowResult> {
+	switch (parsed.command) {
+		case 'test':
+			return flowTest(session, asker);
+		case 'doctor':
+			return flowDoctor(session, asker, parsed.options);
+		case 'repair':
+			return flowRepair(session, asker, parsed.options);
+		case 'setup':
+			return flowSetup(session, asker, parsed.options);
+		case 'undo':
+			return import('./undo-flow.js').then((m) => m.flowUndo(session, asker, parsed.options));
+		case 'configure-ailice':
+			return import('./client-flows.js').then((m) => m.flowConfigureAilice(session, asker, parsed.options));
+		case 'service-account':
+			return import('./client-flows.js').then((m) => m.flowServiceAccount(session, asker, parsed.options));
+	}
 }

@@ -11,9 +11,10 @@ import {validateBindValue} from '../parsers/ollama-host.js';
 import {methodOptions, SECURITY_WARNING, serverAnswers, servicePort, type Method} from '../server/answers.js';
 import {
 	CONNECTOR_CHOICES,
-	DOCKER_PROBE_ARGV,
 	connectorRuns,
 	detectConnector,
+	dockerProbeApplies,
+	dockerProbeArgv,
 	probeFromDocker,
 	remoteConnectorText,
 	resourceChecklist,
@@ -21,19 +22,30 @@ import {
 } from '../server/connector.js';
 import {detectServer, firstLanAddress, localVersion, readAddresses, type ServerState} from '../server/detect.js';
 import {CARD_HINT} from '../steps/client-address.js';
-import {TOPOLOGY_TEXT, resourceAddressFor} from '../steps/twingate-network.js';
+import {CLIENT_WAIT_MS, CLIENT_WAIT_TRIES, resourceAddressFor, topologyText} from '../steps/twingate-network.js';
 import type {Asker} from './asker.js';
 import type {Session} from './session.js';
 
 const SERVER_PLATFORMS = new Set<string>(['darwin', 'linux']);
 
-const CONNECTOR_LABELS: Record<ConnectorChoice, {name: string; description: string}> = {
-	'docker-here': {name: 'Docker on this machine', description: 'The wizard runs twingate/connector:1 here after you paste the two tokens (masked). Resource address: dockerhost on a Mac.'},
-	'lan-machine': {name: 'Another always-on machine on this LAN', description: 'systemd or Docker there; the wizard prints the command. Ollama must then listen on the LAN.'},
-	'linux-vm': {name: 'A Linux VM on this Mac', description: 'UTM, Parallels, …; the systemd Connector runs in the VM.'},
-	existing: {name: 'A Connector already runs in this network', description: 'Nothing to deploy; you confirm it shows Connected.'},
-	skip: {name: 'Skip: I set up Twingate myself', description: 'Steps 2 and 3 still run.'},
-};
+/** The placements as choices, worded for this machine's OS (never "Mac" or dockerhost on Linux). */
+function connectorLabels(platform: NodeJS.Platform): Record<ConnectorChoice, {name: string; description: string}> {
+	const darwin = platform === 'darwin';
+	return {
+		'docker-here': {
+			name: 'Docker on this machine',
+			description: darwin
+				? 'The wizard runs twingate/connector:1 here after you paste the two tokens (masked). Resource address: dockerhost (Docker Desktop\'s host-gateway alias).'
+				: 'The wizard runs twingate/connector:1 here with --network=host after you paste the two tokens (masked). Resource address: this machine\'s LAN IP.',
+		},
+		'lan-machine': {name: 'Another always-on machine on this LAN', description: 'systemd or Docker there; the wizard prints the command. Ollama must then listen on the LAN.'},
+		'linux-vm': darwin
+			? {name: 'A Linux VM on this Mac', description: 'UTM, Parallels, …; the systemd Connector runs in the VM.'}
+			: {name: 'A Linux VM on this machine', description: 'KVM, VirtualBox, …; the systemd Connector runs in the VM.'},
+		existing: {name: 'A Connector already runs in this network', description: 'Nothing to deploy; you confirm it shows Connected.'},
+		skip: {name: 'Skip: I set up Twingate myself', description: 'Steps 2 and 3 still run.'},
+	};
+}
 
 export async function askAlias(asker: Asker): Promise<string> {
 	const value = await asker.text({
@@ -63,11 +75,12 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 		if (found && found.running.length > 0) a.connector = 'docker-here';
 		else if (found && connectorRuns(found)) a.connector = 'existing';
 		else {
-			await asker.note('Where does the Twingate Connector run?', TOPOLOGY_TEXT);
+			await asker.note('Where does the Twingate Connector run?', topologyText(ctx.platform));
+			const labels = connectorLabels(ctx.platform);
 			a.connector = await asker.select<ConnectorChoice>({
 				message: 'Where should the Twingate Connector run?',
 				flag: '--connector',
-				choices: CONNECTOR_CHOICES.map((value) => ({value, ...CONNECTOR_LABELS[value]})),
+				choices: CONNECTOR_CHOICES.map((value) => ({value, ...labels[value]})),
 				default: ctx.platform === 'darwin' ? 'docker-here' : 'existing',
 			});
 		}
@@ -100,7 +113,7 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 	}
 
 	if ((a.connector === 'lan-machine' || a.connector === 'linux-vm' || a.connector === 'existing') && a.connectorConfirmed === undefined && asker.interactive && !a.simulated) {
-		if (a.connector !== 'existing') await asker.note('Run the Connector there', remoteConnectorText(a.connector, a.twingateNetwork));
+		if (a.connector !== 'existing') await asker.note('Run the Connector there', remoteConnectorText(a.connector, a.twingateNetwork, ctx.platform));
 		a.connectorConfirmed = await asker.confirm({message: 'Does the Admin Console show that Connector as Connected?', flag: '--yes', default: false});
 	}
 
@@ -123,6 +136,19 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 			default: 'skip',
 		});
 	}
+
+	// The login happens in the client's own UI: offer to go on without waiting for it (issue 3 "with a way to skip").
+	if (a.twingateClient === 'use' && a.twingateClientWait === undefined && asker.interactive && !a.simulated) {
+		const seconds = (CLIENT_WAIT_TRIES * CLIENT_WAIT_MS) / 1000;
+		a.twingateClientWait = await asker.confirm({
+			message:
+				ctx.platform === 'darwin'
+					? `Wait for the Twingate app to connect after it starts (up to ${seconds} s while you log in there)? No: the wizard goes on and the check reports the app's state.`
+					: `Wait for the Twingate client to connect after twingate start (up to ${seconds} s, until twingate status says online)? No: the wizard goes on and the check reports its state.`,
+			flag: '--twingate-client-wait',
+			default: true,
+		});
+	}
 }
 
 /** Step 2: probe for a Docker Connector here, then the method (with reasons) and the bind (with the warning). */
@@ -141,16 +167,29 @@ export async function interviewRemoteAccess(session: Session, asker: Asker): Pro
 	if (state && state.installs.length === 0) return; // the check says how to install Ollama
 	if (s && (s.state === 'all' || s.state === 'specific') && !a.method && !a.bind) return; // already exposed
 
-	if (a.connector === 'docker-here' && s?.state === 'loopback' && !a.bind && !a.method && a.dockerProbe === undefined && asker.interactive && !ctx.dryRun) {
-		await asker.note(
-			'First, a probe (twingate.md §4 option A)',
-			`A Docker Connector on this Mac may reach a loopback-only Ollama through dockerhost; reports conflict, so the wizard can test it:\n  $ ${DOCKER_PROBE_ARGV.join(' ')}\n(a throwaway curl container). If it answers, Ollama can stay on loopback — the safest layout.`,
-		);
-		if (await asker.confirm({message: 'Run the probe now?', flag: '--bind', default: true})) {
-			const r = await probeFromDocker(ctx);
+	// The Docker probe (twingate.md §4 option A): --docker-probe yes|no, else asked on a terminal; without
+	// one it is not run (the plan then says the non-loopback bind is chosen because of that). The result
+	// goes into the answers, which the journal keeps with this step.
+	const probeApplies = a.connector === 'docker-here' && dockerProbeApplies(ctx.platform, a.resourceAddress);
+	if (probeApplies && s?.state === 'loopback' && !a.bind && a.dockerProbe === undefined && !ctx.dryRun) {
+		const argv = dockerProbeArgv(ctx.platform, servicePort(a));
+		let run = a.runDockerProbe;
+		if (run === undefined && asker.interactive && !a.method) {
+			await asker.note(
+				'First, a probe (twingate.md §4 option A)',
+				ctx.platform === 'darwin'
+					? `A Docker Connector on this Mac may reach a loopback-only Ollama through dockerhost; reports conflict, so the wizard can test it:\n  $ ${argv.join(' ')}\n(a throwaway curl container). If it answers, Ollama can stay on loopback — the safest layout.`
+					: `The Resource points at 127.0.0.1: the Docker Connector (--network=host) shares this machine's network, so the wizard checks that a container with the same setting reaches Ollama there:\n  $ ${argv.join(' ')}\n(a throwaway curl container). If it answers, Ollama can stay on loopback.`,
+			);
+			run = await asker.confirm({message: 'Run the probe now?', flag: '--docker-probe yes|no', default: true});
+		}
+		if (run) {
+			const r = await probeFromDocker(ctx, servicePort(a));
 			a.dockerProbe = r.reachable ? 'reachable' : 'unreachable';
-			await asker.note('Probe result', `${r.detail}. ${r.reachable ? 'Ollama can stay on 127.0.0.1:11434.' : 'Ollama must listen on a non-loopback address.'}`);
+			await asker.note('Probe result', `${r.detail}. ${r.reachable ? `Ollama can stay on 127.0.0.1:${servicePort(a)}.` : 'Ollama must listen on a non-loopback address.'}`);
 			if (r.reachable) return;
+		} else {
+			a.dockerProbe = 'not-run';
 		}
 	}
 

@@ -104,6 +104,7 @@ export const optionsSchema = z.object({
 	dotenv: pathValue('dotenv').optional(),
 	'service-key-file': pathValue('service-key-file').optional(),
 	out: pathValue('out').optional(),
+	'ollama-here': z.boolean().optional(),
 	connector: z.enum(['docker-here', 'lan-machine', 'linux-vm', 'existing', 'skip'], {message: '--connector must be docker-here, lan-machine, linux-vm, existing or skip'}).optional(),
 	'twingate-network': z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, {message: '--twingate-network is the network name only, e.g. acme for acme.twingate.com'}).optional(),
 	'twingate-client': z.enum(['use', 'skip'], {message: '--twingate-client must be "use" or "skip"'}).optional(),
@@ -111,6 +112,9 @@ export const optionsSchema = z.object({
 	method: z.enum(['app-setting', 'setenv', 'launchagent', 'brew', 'systemd'], {message: '--method must be app-setting, setenv, launchagent, brew (macOS) or systemd (Linux)'}).optional(),
 	bind: bindValue.optional(),
 	alias: aliasValue.optional(),
+	'resource-ready': z.boolean().optional(),
+	'twingate-client-wait': z.enum(['yes', 'no'], {message: '--twingate-client-wait must be "yes" or "no"'}).optional(),
+	'docker-probe': z.enum(['yes', 'no'], {message: '--docker-probe must be "yes" or "no"'}).optional(),
 	platform: z.enum(['darwin', 'linux'], {message: '--platform must be darwin or linux'}).optional(),
 });
 

@@ -28,17 +28,21 @@ export const FLAGS: Record<string, FlagSpec> = {
 	'context-window': {type: 'string', value: 'N', help: "contextWindow cap for each model (512–1048576, default 8192; never above the model's own context length)."},
 	// Not `--env-file`: Node 20+ treats that as its own option even after the script path and exits 9
 	// when the file does not exist yet (nodejs/node#54232), so the wizard could never create the file.
-	dotenv: {type: 'string', value: 'PATH', help: 'Also merge OLLAMA_BASE_URL, OLLAMA_TUNNEL_TYPE (and the key file path) into this .env for the step-5 container; other lines stay. AIlice itself reads no .env.'},
-	'service-key-file': {type: 'string', value: 'PATH', help: 'The Twingate service key JSON file (checked, never printed; made 0600). Its path goes into the .env as TWINGATE_SERVICE_KEY_FILE.'},
+	dotenv: {type: 'string', value: 'PATH', help: 'Also merge what the step-5 container reads into this .env (docker run --env-file): OLLAMA_BASE_URL, OLLAMA_TUNNEL_TYPE, AILICE_MODELS, AILICE_PROVIDER and the key path inside the container; other lines stay. AIlice itself reads no .env.'},
+	'service-key-file': {type: 'string', value: 'PATH', help: 'The Twingate service key JSON file (checked, never printed; made 0600). With --dotenv, the .env gets TWINGATE_SERVICE_KEY_FILE=/run/secrets/twingate_service_key.json (where docker run mounts it) and this path as TWINGATE_SERVICE_KEY_HOST_FILE.'},
 	out: {type: 'string', value: 'DIR', help: 'Folder for the deployment files (default ./ailice-twingate).'},
+	'ollama-here': {type: 'boolean', help: 'setup --role client: Ollama runs on this same machine as AIlice, so a loopback --url (localhost, 127.0.0.1) is right. Without it and without a terminal, a loopback --url is refused (exit 2): use the Twingate Resource alias.'},
 	// Server side, steps 1–3 (issue 3).
-	connector: {type: 'string', value: 'WHERE', help: 'Step 1, where the Twingate Connector runs: docker-here (Docker on this machine), lan-machine (another always-on LAN machine), linux-vm (a Linux VM on this Mac), existing (already running), skip. Tokens for docker-here: typed masked, or TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN in the environment (never a flag).'},
+	connector: {type: 'string', value: 'WHERE', help: 'Step 1, where the Twingate Connector runs: docker-here (Docker on this machine), lan-machine (another always-on LAN machine), linux-vm (a Linux VM on this machine), existing (already running), skip. Tokens for docker-here: typed masked, or TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN in the environment (never a flag).'},
 	'twingate-network': {type: 'string', value: 'NAME', help: 'Step 1, your Twingate network (acme for acme.twingate.com), for the Connector command.'},
 	'twingate-client': {type: 'string', value: 'use|skip', help: 'Step 1, the optional Twingate client on this machine (macOS app / Linux client); needed only if this machine must itself reach Resources (default skip).'},
-	'resource-address': {type: 'string', value: 'HOST', help: 'Step 1/3, the Resource address: this machine as the Connector reaches it (default: dockerhost for docker-here, else the LAN IP; never 100.64.0.0/10).'},
+	'resource-address': {type: 'string', value: 'HOST', help: 'Step 1/3, the Resource address: this machine as the Connector reaches it (default: dockerhost for docker-here on macOS, else the LAN IP — a Docker Connector on Linux runs with --network=host; never 100.64.0.0/10).'},
 	method: {type: 'string', value: 'METHOD', help: 'Step 2, how Ollama gets OLLAMA_HOST: app-setting (the app\'s "Expose Ollama to the network"), setenv (launchctl setenv; lost on reboot), launchagent (~/Library/LaunchAgents/com.ollama.server.plist), brew (stop the brew service, then the LaunchAgent), systemd (Linux drop-in).'},
 	bind: {type: 'string', value: 'HOST:PORT', help: 'Step 2, the address Ollama listens on, no scheme: 0.0.0.0:11434 (the guide\'s choice) or this machine\'s LAN IP (safer). Ollama has no authentication.'},
 	alias: {type: 'string', value: 'NAME', help: 'Step 1/3, the Twingate Resource alias clients use: at least one dot, not .local, e.g. ollama.home.internal.'},
+	'resource-ready': {type: 'boolean', help: 'Step 1: you have created the Twingate Resource as the checklist says (address, TCP 11434 only, alias, access; its Connector shows Connected), so scripts can finish step 1 without a prompt. The wizard cannot see the Admin Console.'},
+	'twingate-client-wait': {type: 'string', value: 'yes|no', help: 'Step 1, with --twingate-client use: wait up to 90 s for the client to connect after starting it (default yes); no goes on at once and the check reports its state.'},
+	'docker-probe': {type: 'string', value: 'yes|no', help: 'Step 2, with --connector docker-here and Ollama on loopback: run a throwaway curl container to test whether the Connector reaches Ollama on loopback (macOS: dockerhost; Linux: --network=host to 127.0.0.1, with --resource-address 127.0.0.1). If it does, Ollama stays on loopback. Default: asked on a terminal, not run without one.'},
 	platform: {type: 'string', value: 'darwin|linux', help: 'With --dry-run and --role server only: plan steps 1–3 for that OS on any machine (nothing is detected or run; the plan states its assumptions).'},
 };
 
@@ -49,10 +53,10 @@ export const REPEATED_FLAGS: Partial<Record<Command, Record<string, string>>> = 
 };
 
 export const COMMAND_FLAGS: Record<Command, string[]> = {
-	setup: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms', 'card', 'ailice-config', 'provider', 'set-default', 'context-window', 'dotenv', 'service-key-file', 'out', 'connector', 'twingate-network', 'twingate-client', 'resource-address', 'method', 'bind', 'alias', 'platform'],
+	setup: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms', 'card', 'ailice-config', 'provider', 'set-default', 'context-window', 'dotenv', 'service-key-file', 'out', 'ollama-here', 'connector', 'twingate-network', 'twingate-client', 'twingate-client-wait', 'resource-ready', 'resource-address', 'method', 'bind', 'docker-probe', 'alias', 'platform'],
 	test: ['help', 'json', 'plain', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms'],
-	doctor: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'timeout-ms', 'samples', 'perf', 'fix', 'ailice-config', 'provider', 'set-default', 'context-window', 'connector', 'twingate-network', 'twingate-client', 'resource-address', 'method', 'bind', 'alias'],
-	repair: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'connector', 'twingate-network', 'twingate-client', 'resource-address', 'method', 'bind', 'alias'],
+	doctor: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'timeout-ms', 'samples', 'perf', 'fix', 'ailice-config', 'provider', 'set-default', 'context-window', 'connector', 'twingate-network', 'twingate-client', 'twingate-client-wait', 'resource-ready', 'resource-address', 'method', 'bind', 'docker-probe', 'alias'],
+	repair: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'connector', 'twingate-network', 'twingate-client', 'twingate-client-wait', 'resource-ready', 'resource-address', 'method', 'bind', 'docker-probe', 'alias'],
 	undo: ['help', 'json', 'plain', 'yes', 'dry-run'],
 	'configure-ailice': ['help', 'json', 'plain', 'yes', 'dry-run', 'url', 'card', 'model', 'ailice-config', 'provider', 'set-default', 'context-window', 'dotenv', 'service-key-file', 'timeout-ms'],
 	'service-account': ['help', 'json', 'plain', 'yes', 'dry-run', 'out', 'service-key-file', 'url', 'card', 'model', 'provider'],

@@ -9,7 +9,7 @@ import {FileLogger} from '../core/logger.js';
 import {wizardPaths} from '../core/paths.js';
 import {Session} from '../app/session.js';
 import {nonInteractiveAsker, type Asker} from '../app/asker.js';
-import {answersFromOptions, flowDoctor, flowRepair, flowSetup, flowTest, type FlowResult} from '../app/flows.js';
+import {answersFromOptions, runFlow, type FlowResult} from '../app/flows.js';
 import {attachJsonView} from '../views/json.js';
 import {attachPlainView} from '../views/plain.js';
 import {STEPS} from '../steps/index.js';
@@ -57,16 +57,21 @@ export async function main(io: Io): Promise<number> {
 		return EXIT.ok;
 	}
 
-	// --platform (setup): plan steps 1–3 for another OS on any machine, with --dry-run only (issue 3).
+	// --platform (setup): plan steps 1–3 for that OS on any machine, with --dry-run only (issue 3). An explicit
+	// --platform always plans from stated assumptions (simulated), even when it names this machine's own OS:
+	// the plan then shows every command and file whatever is (not) installed here.
 	const platform = parsed.options.platform ?? process.platform;
 	const foreign = platform !== process.platform;
-	if (foreign && !parsed.options['dry-run']) {
+	const simulated = parsed.options.platform !== undefined;
+	if (simulated && !parsed.options['dry-run']) {
 		return printUsageError(
-			new UsageError(`--platform ${platform} is not this machine's OS (${process.platform}); it only works with --dry-run.`, 'Add --dry-run to review the plan here, or run the wizard on that machine to apply it.'),
+			foreign
+				? new UsageError(`--platform ${platform} is not this machine's OS (${process.platform}); it only works with --dry-run.`, 'Add --dry-run to review the plan here, or run the wizard on that machine to apply it.')
+				: new UsageError(`--platform ${platform} plans from stated assumptions; it only works with --dry-run.`, 'Drop --platform to set up this machine (the wizard detects its OS), or add --dry-run to review the plan.'),
 			io,
 		);
 	}
-	if (foreign && parsed.options.role !== 'server') {
+	if (simulated && parsed.options.role !== 'server') {
 		return printUsageError(new UsageError(`--platform ${platform} plans the Ollama host's steps 1–3 only.`, 'Add --role server.'), io);
 	}
 
@@ -77,18 +82,18 @@ export async function main(io: Io): Promise<number> {
 	logger.log('info', `ollama-tunnel-wizard ${parsed.command}`, {view, argv: io.argv.map((a) => secrets.redact(a))});
 	const dryRun = Boolean(parsed.options['dry-run']);
 	const ctx = createRealCtx({signal: io.controller.signal, log: logger, secrets, dryRun, env: io.env, platform});
-	if (foreign) {
-		// A plan for another OS reads nothing here: the steps plan from stated assumptions (answers.simulated),
+	if (simulated) {
+		// A --platform plan reads nothing here: the steps plan from stated assumptions (answers.simulated),
 		// and any command or HTTP request that slipped through fails loudly instead of reading this machine.
 		const refuse = async (what: string): Promise<never> => {
-			throw new Error(`not run: this is a --platform ${platform} plan made on ${process.platform}, and ${what} would read this machine instead`);
+			throw new Error(`not run: this is a --platform ${platform} plan from stated assumptions, and ${what} would read this machine instead`);
 		};
 		ctx.run = (cmd, args) => refuse(`\`${[cmd, ...args].join(' ')}\``);
 		ctx.http = {...ctx.http, request: (url) => refuse(`GET ${url}`), stream: (url) => refuse(`GET ${url}`)};
 	}
 	const session = new Session({
 		ctx,
-		answers: {...answersFromOptions(parsed.options), ...(foreign ? {simulated: true} : {})},
+		answers: {...answersFromOptions(parsed.options), ...(simulated ? {simulated: true} : {})},
 		role: parsed.options.role,
 		ephemeral: parsed.command === 'test',
 	});
@@ -140,24 +145,8 @@ export async function main(io: Io): Promise<number> {
 	}
 }
 
-export function runFlow(parsed: ParsedArgs, session: Session, asker: Asker): Promise<FlowResult> {
-	switch (parsed.command) {
-		case 'test':
-			return flowTest(session, asker);
-		case 'doctor':
-			return flowDoctor(session, asker, parsed.options);
-		case 'repair':
-			return flowRepair(session, asker, parsed.options);
-		case 'setup':
-			return flowSetup(session, asker, parsed.options);
-		case 'undo':
-			return import('../app/undo-flow.js').then((m) => m.flowUndo(session, asker, parsed.options));
-		case 'configure-ailice':
-			return import('../app/client-flows.js').then((m) => m.flowConfigureAilice(session, asker, parsed.options));
-		case 'service-account':
-			return import('../app/client-flows.js').then((m) => m.flowServiceAccount(session, asker, parsed.options));
-	}
-}
+/** Moved to source/app/flows.ts (the Ink driver uses it too); re-exported for existing imports. */
+export {runFlow};
 
 function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void {
 	const s = result.summary;

@@ -2,6 +2,9 @@
  * The generated entrypoint.sh (POSIX sh, passes shellcheck). `{{VERSION}}` is replaced with the
  * wizard's version. Tunables for slow networks (and for tests): TWINGATE_WAIT_ATTEMPTS,
  * TWINGATE_WAIT_SECONDS, TWINGATE_WAIT_MAX_SECONDS, TWINGATE_STATUS_TIMEOUT, TWINGATE_KEY_PATH.
+ * ENTRYPOINT_TEST_ROOT is for tests only (unset in production, so not in .env.example): a folder
+ * put in front of the in-container paths (the mounted key file TWINGATE_SERVICE_KEY_FILE and the
+ * default TWINGATE_KEY_PATH), so a test can run this script with the .env the wizard wrote, unchanged.
  */
 export const ENTRYPOINT_TEMPLATE = `#!/bin/sh
 # entrypoint.sh: AIlice with the headless Twingate Client next to it.
@@ -15,6 +18,8 @@ export const ENTRYPOINT_TEMPLATE = `#!/bin/sh
 # 3. waits until \`twingate status\` prints "online" (bounded, growing waits; twingate.md §6.3, #35);
 # 4. writes AIlice's config.json: ollama-tunnel-wizard configure-ailice --url "$OLLAMA_BASE_URL" ... --yes;
 # 5. execs AIlice's web app, \`ailice\` (ailice.md §10; never fastapi_app.py, #36).
+# ENTRYPOINT_TEST_ROOT (tests only; unset in production) is a folder put in front of the in-container
+# paths /etc/twingate/... and TWINGATE_SERVICE_KEY_FILE.
 set -eu
 
 log() { printf 'entrypoint: %s\\n' "$*" >&2; }
@@ -28,7 +33,9 @@ whole_number() {
 	esac
 }
 
-key_path="\${TWINGATE_KEY_PATH:-/etc/twingate/service_key.json}"
+root="\${ENTRYPOINT_TEST_ROOT:-}"
+key_path="\${TWINGATE_KEY_PATH:-$root/etc/twingate/service_key.json}"
+key_file=""
 attempts="\${TWINGATE_WAIT_ATTEMPTS:-12}"
 wait_step="\${TWINGATE_WAIT_SECONDS:-1}"
 wait_max="\${TWINGATE_WAIT_MAX_SECONDS:-10}"
@@ -57,18 +64,19 @@ models="$(printf '%s' "\${AILICE_MODELS:-}" | tr ',' ' ')"
 umask 077
 mkdir -p "$(dirname "$key_path")"
 if [ -n "\${TWINGATE_SERVICE_KEY_FILE:-}" ]; then
-	if [ ! -f "$TWINGATE_SERVICE_KEY_FILE" ] || [ ! -r "$TWINGATE_SERVICE_KEY_FILE" ]; then
+	key_file="$root$TWINGATE_SERVICE_KEY_FILE"
+	if [ ! -f "$key_file" ] || [ ! -r "$key_file" ]; then
 		die "TWINGATE_SERVICE_KEY_FILE=$TWINGATE_SERVICE_KEY_FILE is not a readable file; mount the key with -v /host/service_key.json:$TWINGATE_SERVICE_KEY_FILE:ro"
 	fi
-	if [ "$TWINGATE_SERVICE_KEY_FILE" != "$key_path" ]; then
-		cat "$TWINGATE_SERVICE_KEY_FILE" >"$key_path"
+	if [ "$key_file" != "$key_path" ]; then
+		cat "$key_file" >"$key_path"
 	fi
 elif [ -n "\${TWINGATE_SERVICE_KEY:-}" ]; then
 	printf '%s\\n' "$TWINGATE_SERVICE_KEY" >"$key_path"
 else
 	die "no service key: set TWINGATE_SERVICE_KEY_FILE (a mounted file, preferred) or TWINGATE_SERVICE_KEY (the key's JSON content)"
 fi
-if [ "\${TWINGATE_SERVICE_KEY_FILE:-}" != "$key_path" ]; then
+if [ "$key_file" != "$key_path" ]; then
 	chmod 600 "$key_path"
 fi
 grep -q '"network"' "$key_path" ||

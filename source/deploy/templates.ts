@@ -105,6 +105,9 @@ AILICE_CONTEXT_WINDOW=${spec.contextWindow ?? ''}
 # Preferred: mount the JSON file read-only (docker run -v HOST_FILE:${CONTAINER_KEY_PATH}:ro)
 # and name its path inside the container here:
 TWINGATE_SERVICE_KEY_FILE=${CONTAINER_KEY_PATH}
+# Not read by the entrypoint: the key file's path on the Docker host, the left side of that -v mount
+# (a note for you: the same path as in README.md's docker run line; --dotenv writes it too).
+TWINGATE_SERVICE_KEY_HOST_FILE=${spec.hostKeyFile ?? ''}
 # Or (less safe: the key then sits in this file, which must stay 0600 and out of git): the key's JSON
 # on one line. Leave it empty when TWINGATE_SERVICE_KEY_FILE is set. There is no --service-key flag.
 TWINGATE_SERVICE_KEY=

@@ -14,7 +14,7 @@ export const METHODS: readonly Method[] = ['app-setting', 'setenv', 'launchagent
 
 export interface ServerAnswers {
 	/**
-	 * Set by the CLI when `--platform` names another OS than this machine's (`setup --dry-run` only):
+	 * Set by the CLI when `--platform` is given (`setup --dry-run` only), whatever this machine's own OS:
 	 * nothing is detected or run; plans come from stated assumptions.
 	 */
 	simulated?: boolean;
@@ -26,20 +26,30 @@ export interface ServerAnswers {
 	connectorRefreshToken?: string;
 	/** The user confirmed the Admin Console shows a Connector elsewhere as Connected. */
 	connectorConfirmed?: boolean;
-	/** The user confirmed the Resource checklist. */
+	/**
+	 * The user confirmed the Resource checklist (interactively, or `--resource-ready`). The checklist
+	 * includes "the Connector shows Connected", so it also stands for connectorConfirmed when that was
+	 * not answered on its own.
+	 */
 	resourceConfirmed?: boolean;
 	/** The Resource address (default: dockerhost for a Docker Connector here, else the first LAN IP). */
 	resourceAddress?: string;
 	/** The optional Twingate client on this machine (macOS app / Linux client). */
 	twingateClient?: 'use' | 'skip';
+	/** Wait (up to 90 s) for the client to connect after starting it (default true; `--twingate-client-wait`). */
+	twingateClientWait?: boolean;
 	method?: Method;
 	bind?: string;
 	/** Quit Ollama.app before loading the LaunchAgent (default true; the plan shows it). */
 	quitApp?: boolean;
-	/** Result of the Docker reachability probe (twingate.md §4 option A). */
-	dockerProbe?: 'reachable' | 'unreachable';
+	/** Run the Docker reachability probe without asking (`--docker-probe yes|no`; default: ask, or not run without a terminal). */
+	runDockerProbe?: boolean;
+	/** Result of the Docker reachability probe (twingate.md §4 option A), kept in the journal's answers. */
+	dockerProbe?: DockerProbeResult;
 	alias?: string;
 }
+
+export type DockerProbeResult = 'reachable' | 'unreachable' | 'not-run';
 
 export function serverAnswers(answers: Record<string, unknown>): ServerAnswers {
 	return answers as ServerAnswers;

@@ -12,7 +12,7 @@ import {BREW_EXECUTABLES, OLLAMA_PORT} from './detect.js';
 
 export const CONNECTOR_IMAGE = 'twingate/connector:1';
 export const CONNECTOR_NAME = 'twingate-connector';
-/** Docker Desktop's host alias the Resource uses for a Connector on this Mac (twingate.md §4 option A). */
+/** Docker Desktop's host alias the Resource uses for a Connector on a Mac (twingate.md §4 option A); macOS only. */
 export const DOCKER_HOST_ALIAS = 'dockerhost';
 export const TOKEN_ENV = ['TWINGATE_ACCESS_TOKEN', 'TWINGATE_REFRESH_TOKEN'] as const;
 
@@ -71,23 +71,61 @@ export function connectorRunArgv(opts: {network: string; platform: NodeJS.Platfo
 }
 
 /**
- * Does a container reach this Mac's Ollama through the host alias? (twingate.md §4 option A: reports
- * conflict, so probe.) This starts a throwaway container, so it is asked for, never run by a check.
+ * Where a Docker Connector on this machine reaches Ollama, per platform (twingate.md §4, §7):
+ * - macOS (Docker Desktop): `--add-host dockerhost:host-gateway`, so the Resource address is `dockerhost`.
+ * - Linux: `--network=host` and no `--add-host` — `dockerhost` does not exist there. The container shares
+ *   this machine's network stack, so the Resource address is this machine's LAN IP, as in Twingate's own
+ *   remote-llm-access layout (Connector on the server, Resource = its internal IP, TCP 11434). 127.0.0.1
+ *   would be reachable too (same network namespace), but a loopback Resource is not documented by
+ *   Twingate, so the wizard uses it only when asked (`--resource-address 127.0.0.1`).
  */
-export const DOCKER_PROBE_ARGV = ['docker', 'run', '--rm', '--add-host', `${DOCKER_HOST_ALIAS}:host-gateway`, 'curlimages/curl', '-fsS', '--max-time', '5', `http://${DOCKER_HOST_ALIAS}:${OLLAMA_PORT}/api/version`];
+export function dockerResourceAddress(platform: NodeJS.Platform): string | null {
+	return platform === 'darwin' ? DOCKER_HOST_ALIAS : null;
+}
 
-export async function probeFromDocker(ctx: Ctx): Promise<{reachable: boolean; detail: string}> {
-	const [cmd, ...args] = DOCKER_PROBE_ARGV;
+/** True for a loopback Resource address (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+	if (!address) return false;
+	const a = address.toLowerCase();
+	return a === 'localhost' || a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+/**
+ * Does the reachability probe answer a question for this layout? On a Mac: always (reports conflict on
+ * whether Docker Desktop reaches a loopback-only Ollama, twingate.md §4 option A). On Linux only when
+ * the Resource points at loopback: with the LAN IP a loopback-only Ollama never answers, probe or not.
+ */
+export function dockerProbeApplies(platform: NodeJS.Platform, resourceAddress: string | undefined): boolean {
+	if (platform === 'darwin') return true;
+	return platform === 'linux' && isLoopbackAddress(resourceAddress);
+}
+
+/**
+ * Does a container reach this machine's loopback Ollama the way the Connector would? A throwaway curl
+ * container with the Connector's own network setting: the host-gateway alias on a Mac, `--network=host`
+ * against 127.0.0.1 on Linux. It starts a container, so it is asked for (or --docker-probe yes), never
+ * run by a check.
+ */
+export function dockerProbeArgv(platform: NodeJS.Platform, port = OLLAMA_PORT): string[] {
+	const net = platform === 'darwin' ? ['--add-host', `${DOCKER_HOST_ALIAS}:host-gateway`] : ['--network=host'];
+	const host = platform === 'darwin' ? DOCKER_HOST_ALIAS : '127.0.0.1';
+	return ['docker', 'run', '--rm', ...net, 'curlimages/curl', '-fsS', '--max-time', '5', `http://${host}:${port}/api/version`];
+}
+
+export async function probeFromDocker(ctx: Ctx, port = OLLAMA_PORT): Promise<{reachable: boolean; detail: string}> {
+	const [cmd, ...args] = dockerProbeArgv(ctx.platform, port);
+	const target = `${ctx.platform === 'darwin' ? DOCKER_HOST_ALIAS : '127.0.0.1'}:${port}`;
 	const r = await ctx.run(cmd ?? 'docker', args, {timeoutMs: 120_000});
-	if (r.exitCode === 0 && /"version"/.test(r.stdout)) return {reachable: true, detail: `a container reached Ollama at ${DOCKER_HOST_ALIAS}:${OLLAMA_PORT} (${r.stdout.trim().slice(0, 60)})`};
-	const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0] ?? '';
-	return {reachable: false, detail: `a container could not reach ${DOCKER_HOST_ALIAS}:${OLLAMA_PORT}${said ? `: ${said}` : ''}`};
+	if (r.exitCode === 0 && /"version"/.test(r.stdout)) return {reachable: true, detail: `a container reached Ollama at ${target} (${r.stdout.trim().slice(0, 60)})`};
+	const said = (r.notFound ? 'docker is not installed' : r.stderr.trim() || r.stdout.trim()).split('\n')[0] ?? '';
+	return {reachable: false, detail: `a container could not reach ${target}${said ? `: ${said}` : ''}`};
 }
 
 /** The Connector commands for another machine, tokens as placeholders (the Admin Console fills them in). */
-export function remoteConnectorText(choice: 'lan-machine' | 'linux-vm', network: string | undefined): string {
+export function remoteConnectorText(choice: 'lan-machine' | 'linux-vm', network: string | undefined, platform: NodeJS.Platform = 'darwin'): string {
 	const tenant = network ?? '<network>';
-	const where = choice === 'linux-vm' ? 'the Linux VM on this Mac (UTM, Parallels, …)' : 'the other always-on machine on this LAN';
+	const vm = platform === 'darwin' ? 'the Linux VM on this Mac (UTM, Parallels, …)' : 'the Linux VM on this machine (KVM, VirtualBox, …)';
+	const where = choice === 'linux-vm' ? vm : 'the other always-on machine on this LAN';
 	return [
 		`Run one of these on ${where}; Admin Console → Network → Remote Networks → your network → Add Connector`,
 		'shows the same command with this Connector\'s own tokens filled in (never reuse tokens between Connectors):',
@@ -129,24 +167,34 @@ export interface TwingateClientState {
 	status?: TwingateStatus;
 	/** Homebrew exists (for `brew install --cask twingate`). */
 	brew: string | null;
+	/** macOS: /Applications/Twingate.app exists. */
+	appPresent?: boolean;
+	/** macOS: `brew list --cask twingate` says the cask is installed (null: not asked). */
+	cask?: boolean | null;
 	problem?: string;
 }
 
 /**
- * macOS: /Applications/Twingate.app, `pgrep -x Twingate`, `scutil --nc list` — never `twingate status`,
+ * macOS: /Applications/Twingate.app (else `brew list --cask twingate`), `pgrep -x Twingate`, `scutil --nc list` — never `twingate status`,
  * the macOS client has no CLI (seed-corrections #42). Linux: `twingate status` (twingate.md §6.3).
  */
 export async function detectTwingateClient(ctx: Ctx): Promise<TwingateClientState> {
 	if (ctx.platform === 'darwin') {
 		let brew: string | null = null;
 		for (const b of BREW_EXECUTABLES) if (!brew && (await ctx.fs.stat(b).catch(() => null))) brew = b;
-		const installed = (await ctx.fs.stat(TWINGATE_APP).catch(() => null)) !== null;
-		if (!installed) return {platform: 'darwin', installed, running: false, connected: null, brew};
+		const appPresent = (await ctx.fs.stat(TWINGATE_APP).catch(() => null)) !== null;
+		if (!appPresent) {
+			// Not in /Applications: ask Homebrew too, so a cask whose app was deleted gets a reinstall
+			// (`brew install` would only say "already installed").
+			const cask = brew ? (await ctx.run('brew', ['list', '--cask', 'twingate'])).exitCode === 0 : null;
+			return {platform: 'darwin', installed: cask === true, appPresent, cask, running: false, connected: null, brew};
+		}
+		const base = {platform: 'darwin' as const, installed: true, appPresent, cask: null, brew};
 		const running = (await ctx.run('pgrep', ['-x', 'Twingate'])).exitCode === 0;
-		if (!running) return {platform: 'darwin', installed, running, connected: false, brew};
+		if (!running) return {...base, running, connected: false};
 		const nc = parseScutilNcList((await ctx.run('scutil', ['--nc', 'list'])).stdout);
-		if (!nc.ok) return {platform: 'darwin', installed, running, connected: null, brew, problem: nc.problem};
-		return {platform: 'darwin', installed, running, connected: nc.present ? nc.connected : false, brew};
+		if (!nc.ok) return {...base, running, connected: null, problem: nc.problem};
+		return {...base, running, connected: nc.present ? nc.connected : false};
 	}
 	const r = await ctx.run('twingate', ['status'], {timeoutMs: 5000});
 	if (r.notFound) return {platform: 'linux', installed: false, running: false, connected: null, brew: null};

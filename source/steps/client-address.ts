@@ -5,7 +5,8 @@
  * check: lists this machine's IPv4 addresses per interface (`ifconfig` / `ip -j addr`) and classifies
  * them — LAN, tunnel/overlay, loopback, link-local; 100.64.0.0/10 is labelled a tunnel handle other
  * machines cannot use and is never proposed — plus `<hostname>.local`. The Resource address is what the
- * Connector uses to reach this machine (the LAN address, or `dockerhost` for a Docker Connector here);
+ * Connector uses to reach this machine (the LAN address, or `dockerhost` for a Docker Connector on a Mac;
+ * a Docker Connector on Linux runs with --network=host and uses the LAN address);
  * clients use the Resource alias. Then the connection card for the AIlice side: `http://<alias>:11434`,
  * the local models (`/api/tags`, cloud entries left out) and the version, as one `otw1:` line.
  * Nothing is changed: the plan is empty. The flow saves the card in the journal (data.card).
@@ -17,7 +18,7 @@ import type {Answers, CheckResult, Step} from '../core/types.js';
 import {addressLabel, proposableResourceAddresses} from '../parsers/interfaces.js';
 import {validateBindValue} from '../parsers/ollama-host.js';
 import {serverAnswers, servicePort, type ServerAnswers} from '../server/answers.js';
-import {DOCKER_HOST_ALIAS} from '../server/connector.js';
+import {dockerResourceAddress} from '../server/connector.js';
 import {localInfo, readAddresses, readHostname} from '../server/detect.js';
 
 type Result = Omit<CheckResult, 'durationMs'>;
@@ -29,16 +30,24 @@ function cardFor(alias: string, port: number, models: string[], version: string 
 	return {card: encodeCard({url, models, version}), url};
 }
 
+/** Why the Resource address is what it is, for a Docker Connector on this machine (empty otherwise). */
+function dockerNote(platform: NodeJS.Platform, a: ServerAnswers): string {
+	if (a.connector !== 'docker-here') return '';
+	const alias = dockerResourceAddress(platform);
+	return alias ? ` (the Docker Connector reaches this Mac as ${alias})` : ' (the Docker Connector runs with --network=host and reaches this machine on its LAN address)';
+}
+
 function simulated(ctx: Ctx, a: ServerAnswers): Result {
 	const port = servicePort(a);
+	const alias = a.connector === 'docker-here' ? dockerResourceAddress(ctx.platform) : null;
 	const details = [
-		`Nothing was detected: this plan is for ${ctx.platform === 'darwin' ? 'macOS' : 'Linux'}, made on another machine (--platform).`,
-		`On that machine this step lists its addresses (${ctx.platform === 'darwin' ? 'ifconfig' : 'ip -j addr'}), labels 100.64.0.0/10 ones as tunnel handles, and proposes the LAN address${a.connector === 'docker-here' ? ` (here: ${DOCKER_HOST_ALIAS}, for the Docker Connector)` : ''} as the Resource address.`,
+		`Nothing was detected: this plan is for ${ctx.platform === 'darwin' ? 'macOS' : 'Linux'}, made from stated assumptions (--platform).`,
+		`On the Ollama host this step lists its addresses (${ctx.platform === 'darwin' ? 'ifconfig' : 'ip -j addr'}), labels 100.64.0.0/10 ones as tunnel handles, and proposes ${alias ? `${alias} (for the Docker Connector)` : 'the LAN address'} as the Resource address${alias ? '' : dockerNote(ctx.platform, a)}.`,
 	];
-	if (!a.alias) return {status: 'warn', summary: 'Not checked (another platform), and no Resource alias was given, so there is no connection card yet.', details, remediation: {text: 'Pass --alias NAME, e.g. --alias ollama.home.internal.'}};
+	if (!a.alias) return {status: 'warn', summary: 'Not checked (--platform plan), and no Resource alias was given, so there is no connection card yet.', details, remediation: {text: 'Pass --alias NAME, e.g. --alias ollama.home.internal.'}};
 	const {card, url} = cardFor(a.alias, port, [], null);
 	details.push(`Clients will use ${url} (the Resource alias).`, 'Connection card (models and version are filled in on the real machine):', card, CARD_HINT);
-	return {status: 'warn', summary: `Not checked (another platform); clients will use ${url}.`, details, data: {card, url, alias: a.alias, models: [], version: null, simulated: true}};
+	return {status: 'warn', summary: `Not checked (--platform plan); clients will use ${url}.`, details, data: {card, url, alias: a.alias, models: [], version: null, simulated: true}};
 }
 
 async function check(ctx: Ctx, answers: Answers): Promise<Result> {
@@ -51,7 +60,8 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	const hostname = await readHostname(ctx);
 	const mdns = hostname ? `${hostname.split('.')[0]}.local` : null;
 	const proposable = proposableResourceAddresses(read.addresses);
-	const resourceAddress = a.resourceAddress ?? (a.connector === 'docker-here' ? DOCKER_HOST_ALIAS : (proposable[0]?.address ?? null));
+	const dockerAlias = a.connector === 'docker-here' ? dockerResourceAddress(ctx.platform) : null;
+	const resourceAddress = a.resourceAddress ?? dockerAlias ?? proposable[0]?.address ?? null;
 	const details: string[] = ['Addresses of this machine:'];
 	for (const x of read.addresses) {
 		const mark = x.address === resourceAddress ? '  ← Resource address' : '';
@@ -74,10 +84,10 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 		};
 	}
 	if (isCgnat(resourceAddress)) {
-		return {status: 'fail', summary: `${resourceAddress} is a 100.64.0.0/10 tunnel handle, not an address the Connector can use.`, details, cause: 'wrong-address', remediation: {text: 'Use the LAN address (or dockerhost for a Docker Connector on this Mac).'}};
+		return {status: 'fail', summary: `${resourceAddress} is a 100.64.0.0/10 tunnel handle, not an address the Connector can use.`, details, cause: 'wrong-address', remediation: {text: ctx.platform === 'darwin' ? 'Use the LAN address (or dockerhost for a Docker Connector on this Mac).' : 'Use this machine\'s LAN address.'}};
 	}
 	details.push(
-		`Resource address (what the Connector uses to reach this machine): ${resourceAddress}${a.connector === 'docker-here' ? ` (the Docker Connector reaches this Mac as ${DOCKER_HOST_ALIAS})` : ''}.`,
+		`Resource address (what the Connector uses to reach this machine): ${resourceAddress}${a.resourceAddress ? '' : dockerNote(ctx.platform, a)}.`,
 	);
 	const data: Record<string, unknown> = {resourceAddress, mdns, addresses: read.addresses.map((x) => ({iface: x.iface, address: x.address, kind: x.kind, cgnat: x.cgnat}))};
 	if (!a.alias) {

@@ -49,6 +49,7 @@ import {
 	type OllamaInstall,
 	type ServerState,
 } from '../server/detect.js';
+import {dockerProbeApplies} from '../server/connector.js';
 import {executePlan, hook, waitOllamaUp, waitPortFree} from '../server/execute.js';
 import {buildAgentPlist, buildDropIn, dropInBind} from '../server/service-files.js';
 
@@ -114,7 +115,7 @@ function matchesWanted(a: ServerAnswers, state: 'all' | 'specific', address: str
 
 function simulatedCheck(ctx: Ctx, a: ServerAnswers): Result {
 	const details = [
-		`Nothing was detected: this plan is for ${OS_NAME[ctx.platform] ?? ctx.platform}, made on another machine (--platform). It comes from stated assumptions:`,
+		`Nothing was detected: this plan is for ${OS_NAME[ctx.platform] ?? ctx.platform} (--platform), whatever this machine has installed. It comes from stated assumptions:`,
 		'  • Ollama listens on 127.0.0.1:11434, its default (seed-corrections #3, #8), so a change is planned.',
 	];
 	if (ctx.platform === 'darwin') {
@@ -178,10 +179,13 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 			};
 		}
 		case 'loopback': {
-			if (a.connector === 'docker-here' && a.dockerProbe === 'reachable') {
+			if (a.connector === 'docker-here' && a.dockerProbe === 'reachable' && dockerProbeApplies(ctx.platform, a.resourceAddress)) {
 				return {
 					status: 'ok',
-					summary: 'Ollama listens on loopback only, and the Docker Connector on this Mac reaches it through dockerhost (the probe passed): nothing needs to be exposed.',
+					summary:
+						ctx.platform === 'darwin'
+							? 'Ollama listens on loopback only, and the Docker Connector on this Mac reaches it through dockerhost (the probe passed): nothing needs to be exposed.'
+							: `Ollama listens on loopback only, and the Docker Connector here (--network=host) reaches it on 127.0.0.1, the Resource address (the probe passed): nothing needs to be exposed.`,
 					details: [...details, 'This is the safest layout: no other machine can reach port 11434 (ollama.md §9, mitigation 1).'],
 					data,
 				};
@@ -191,7 +195,13 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 				summary: `Ollama listens on ${s.address}:${port} only, so a Connector on another machine (or in a VM) cannot reach it.`,
 				details,
 				cause: 'loopback-bind',
-				remediation: {text: 'Apply this step to set OLLAMA_HOST (host:port, no scheme) with the method that fits this install.'},
+				remediation: {
+					text: `Apply this step to set OLLAMA_HOST (host:port, no scheme) with the method that fits this install.${
+						a.connector === 'docker-here' && dockerProbeApplies(ctx.platform, a.resourceAddress) && a.dockerProbe !== 'unreachable'
+							? ' A Docker Connector here may reach loopback: test it first with --docker-probe yes.'
+							: ''
+					}`,
+				},
 				data,
 			};
 		}
@@ -495,6 +505,34 @@ function linuxPlan(ctx: Ctx, state: ServerState | null, bind: {host: string; por
 	return {actions, notes};
 }
 
+/**
+ * Why a Docker Connector on this machine needs Ollama off loopback (or not): the probe's result on a
+ * Mac (twingate.md §4 option A), or, on Linux, that the Resource is the LAN IP (null: not docker-here).
+ */
+async function dockerBindNote(ctx: Ctx, a: ServerAnswers, bind: {value: string; port: number}, state: ServerState | null): Promise<string | null> {
+	if (a.connector !== 'docker-here') return null;
+	if (!dockerProbeApplies(ctx.platform, a.resourceAddress)) {
+		let lan: string | null = null;
+		if (state) {
+			const r = await readAddresses(ctx);
+			lan = r.ok ? firstLanAddress(r.addresses) : null;
+		}
+		return [
+			`The Docker Connector runs with --network=host and the Resource address is this machine's LAN IP${lan ? ` (${lan})` : ''}, which a loopback-only Ollama does not answer on: Ollama must listen on the LAN IP (--bind ${lan ?? '<LAN IP>'}:${bind.port}, safer) or 0.0.0.0.`,
+			'127.0.0.1 would reach it too (--network=host shares this machine\'s network) and keep Ollama on loopback, but Twingate does not document loopback Resources, so the wizard does not assume it: to try it, pass --resource-address 127.0.0.1 --docker-probe yes.',
+		].join(' ');
+	}
+	const chosen = a.bind ? `You chose --bind ${bind.value}` : `Non-loopback bind ${bind.value}`;
+	switch (a.dockerProbe) {
+		case 'reachable':
+			return 'The Docker probe reached Ollama on loopback: the Connector needs no new bind (this plan only applies if you still want one).';
+		case 'unreachable':
+			return `${chosen}: the Docker probe could not reach Ollama on loopback (twingate.md §4 option A), so Ollama must listen where the Connector's container can reach it.`;
+		default:
+			return `${chosen} because the Docker probe was not run: pass --docker-probe yes (or answer yes at the prompt) to test whether the Docker Connector reaches Ollama on loopback — if it does, Ollama can stay on 127.0.0.1, the safest layout.`;
+	}
+}
+
 async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 	const a = serverAnswers(answers);
 	if (ctx.platform !== 'darwin' && ctx.platform !== 'linux') return {actions: [], inputs: {}};
@@ -512,7 +550,9 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 	const notes = [...built.notes];
 	if (!a.method) notes.unshift(`Method ${method}: the one that fits the install found here.`);
 	if (!a.bind && method !== 'app-setting') notes.unshift(`Bind ${bind.value}: the guide's choice (pass --bind <LAN IP>:${port} to listen on one interface only).`);
-	if (a.simulated) notes.unshift(`Planned for ${OS_NAME[ctx.platform]} from stated assumptions (--platform); on that machine the wizard detects the real paths and state first.`);
+	if (a.simulated) notes.unshift(`Planned for ${OS_NAME[ctx.platform]} from stated assumptions (--platform); run without --platform on the Ollama host and the wizard detects the real paths and state first.`);
+	const docker = await dockerBindNote(ctx, a, bind, state);
+	if (docker) notes.push(docker);
 	notes.push(SECURITY_WARNING);
 	return {actions: built.actions, inputs: {method, bind: bind.value, platform: ctx.platform}, notes};
 }

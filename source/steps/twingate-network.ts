@@ -22,6 +22,7 @@ import {
 	CONNECTOR_NAME,
 	DOCKER_HOST_ALIAS,
 	TWINGATE_APP,
+	dockerResourceAddress,
 	connectorRunArgv,
 	connectorRuns,
 	detectConnector,
@@ -41,25 +42,46 @@ const OS_NAME: Record<string, string> = {darwin: 'macOS', linux: 'Linux'};
 export const CLIENT_WAIT_TRIES = 45;
 export const CLIENT_WAIT_MS = 2000;
 
-const PLACES: Record<string, string> = {
-	'lan-machine': 'another always-on machine on this LAN',
-	'linux-vm': 'a Linux VM on this Mac',
-	existing: 'the Connector you already run',
-};
+function place(choice: string, platform: NodeJS.Platform): string {
+	switch (choice) {
+		case 'lan-machine':
+			return 'another always-on machine on this LAN';
+		case 'linux-vm':
+			return platform === 'darwin' ? 'a Linux VM on this Mac' : 'a Linux VM on this machine';
+		case 'existing':
+			return 'the Connector you already run';
+		default:
+			return choice;
+	}
+}
 
-export const TOPOLOGY_TEXT = [
-	'Twingate carries traffic only Client → Connector → Resource (seed-corrections #1, #2). Serving Ollama needs a Connector that can reach this machine:',
-	`  A. docker-here — Docker on this machine (${DOCKER_HOST_ALIAS} via --add-host ${DOCKER_HOST_ALIAS}:host-gateway on a Mac; Resource address ${DOCKER_HOST_ALIAS}).`,
-	'  B. lan-machine — systemd or Docker on another always-on machine of this LAN (Resource address: this machine\'s LAN IP).',
-	'  C. linux-vm — a Linux VM on this Mac (UTM, Parallels, …) running the systemd Connector.',
-	'  existing — a Connector already runs in this network; skip — do Twingate yourself.',
-	'Pass --connector docker-here|lan-machine|linux-vm|existing|skip.',
-].join('\n');
+/** The placements, worded for this machine's OS (never "Mac" on Linux, never dockerhost there). */
+export function topologyText(platform: NodeJS.Platform): string {
+	const darwin = platform === 'darwin';
+	return [
+		'Twingate carries traffic only Client → Connector → Resource (seed-corrections #1, #2). Serving Ollama needs a Connector that can reach this machine:',
+		darwin
+			? `  A. docker-here — Docker Desktop on this Mac with --add-host ${DOCKER_HOST_ALIAS}:host-gateway (Resource address ${DOCKER_HOST_ALIAS}).`
+			: '  A. docker-here — Docker on this machine with --network=host: the Connector shares this machine\'s network (Resource address: this machine\'s LAN IP).',
+		'  B. lan-machine — systemd or Docker on another always-on machine of this LAN (Resource address: this machine\'s LAN IP).',
+		darwin
+			? '  C. linux-vm — a Linux VM on this Mac (UTM, Parallels, …) running the systemd Connector.'
+			: '  C. linux-vm — a Linux VM on this machine (KVM, VirtualBox, …) running the systemd Connector.',
+		...(darwin ? [] : ['  (The systemd Connector can also run on this machine itself: run the Admin Console\'s setup.sh command here, then choose existing.)']),
+		'  existing — a Connector already runs in this network; skip — do Twingate yourself.',
+		'Pass --connector docker-here|lan-machine|linux-vm|existing|skip.',
+	].join('\n');
+}
 
-/** Where the Resource points: the Docker host alias for a Connector in Docker here, else the LAN address. */
+/**
+ * Where the Resource points: `dockerhost` for a Docker Connector on a Mac (Docker Desktop's host-gateway
+ * alias); else this machine's LAN address — also for a Docker Connector on Linux, which runs with
+ * --network=host and has no dockerhost (see dockerResourceAddress).
+ */
 export async function resourceAddressFor(ctx: Ctx, a: ServerAnswers): Promise<{address: string; assumed: boolean}> {
 	if (a.resourceAddress) return {address: a.resourceAddress, assumed: false};
-	if (a.connector === 'docker-here') return {address: DOCKER_HOST_ALIAS, assumed: false};
+	const docker = a.connector === 'docker-here' ? dockerResourceAddress(ctx.platform) : null;
+	if (docker) return {address: docker, assumed: false};
 	if (a.simulated) return {address: `<LAN IP of this ${ctx.platform === 'darwin' ? 'Mac' : 'machine'}>`, assumed: true};
 	const r = await readAddresses(ctx);
 	const lan = r.ok ? firstLanAddress(r.addresses) : null;
@@ -74,7 +96,8 @@ function connectorLine(state: ConnectorState): string {
 
 function clientDetails(c: TwingateClientState): {line: string; ok: boolean} {
 	if (c.platform === 'darwin') {
-		if (!c.installed) return {ok: false, line: `Twingate app (optional): not installed (${TWINGATE_APP} is missing).`};
+		if (c.installed && c.appPresent === false) return {ok: false, line: `Twingate app (optional): installed with Homebrew (brew list --cask twingate), but ${TWINGATE_APP} is missing.`};
+		if (!c.installed) return {ok: false, line: `Twingate app (optional): not installed (${TWINGATE_APP} is missing${c.cask === false ? ', and brew list --cask twingate does not list it' : ''}).`};
 		if (!c.running) return {ok: false, line: 'Twingate app (optional): installed, not running (pgrep -x Twingate found nothing).'};
 		if (c.problem) return {ok: false, line: `Twingate app (optional): running; connection state unreadable: ${c.problem}`};
 		return {ok: c.connected === true, line: `Twingate app (optional): running, ${c.connected ? 'connected' : 'not connected'} (scutil --nc list).`};
@@ -97,7 +120,7 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 		return {
 			status: 'warn',
 			summary: `Not checked: planned for ${OS_NAME[ctx.platform]} from stated assumptions (no Connector runs yet, the Resource is not confirmed); nothing on this machine was read or changed.`,
-			details: TOPOLOGY_TEXT.split('\n'),
+			details: topologyText(ctx.platform).split('\n'),
 			data: {simulated: true},
 		};
 	}
@@ -108,12 +131,15 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	let cause: string | null = null;
 	let remediation: Remediation | undefined;
 	const runs = connectorRuns(conn);
+	// The Resource checklist ends with "the Connector shows Connected": confirming it (--resource-ready)
+	// confirms a Connector elsewhere too, unless that was answered on its own.
+	const connectorConfirmed = a.connectorConfirmed ?? a.resourceConfirmed === true;
 	if (conn.docker === 'error') details.push(`docker ps could not be read: ${conn.dockerProblem}`);
 	if (runs) {
 		summary = connectorLine(conn);
 	} else if (a.connector && a.connector !== 'docker-here') {
-		const where = PLACES[a.connector] ?? a.connector;
-		if (a.connectorConfirmed) {
+		const where = place(a.connector, ctx.platform);
+		if (connectorConfirmed) {
 			summary = `The Connector runs on ${where}; you confirmed the Admin Console shows it as Connected (the wizard cannot see it from here).`;
 		} else {
 			status = 'warn';
@@ -137,7 +163,7 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 		summary = stopped
 			? `The Connector container ${stopped.name} exists but is not running (${stopped.status}).`
 			: `No Twingate Connector runs on this machine${a.connector ? '' : ', and no Connector placement was chosen'}.`;
-		remediation = {text: stopped ? `Start it: docker start ${stopped.name}` : a.connector ? 'Apply this step to start the Connector.' : TOPOLOGY_TEXT, ...(stopped ? {commands: [['docker', 'start', stopped.name]]} : {})};
+		remediation = {text: stopped ? `Start it: docker start ${stopped.name}` : a.connector ? 'Apply this step to start the Connector.' : topologyText(ctx.platform), ...(stopped ? {commands: [['docker', 'start', stopped.name]]} : {})};
 	}
 	if (a.resourceConfirmed) details.push('Resource: you confirmed the checklist (address, TCP 11434 only, alias, access).');
 	else {
@@ -145,7 +171,7 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 		if (status === 'ok') {
 			status = 'warn';
 			summary = `${summary} The Resource is not confirmed yet.`;
-			remediation = {text: 'Create the Resource as the checklist says, then confirm it (run the step again interactively).'};
+			remediation = {text: 'Create the Resource as the checklist says, then confirm it: run the step again in a terminal, or pass --resource-ready.'};
 		}
 	}
 	if (a.twingateClient === 'use') {
@@ -164,6 +190,15 @@ function tokenEnv(ctx: Ctx, a: ServerAnswers): Record<string, string> | null {
 	return access && refresh ? {TWINGATE_ACCESS_TOKEN: access, TWINGATE_REFRESH_TOKEN: refresh} : null;
 }
 
+/** `--twingate-client-wait no`: start the client and go on; the check after apply reports its state. */
+async function noClientWait(ctx: Ctx): Promise<void> {
+	ctx.progress(
+		'twingate-client',
+		'warn',
+		`Not waiting for the Twingate login (--twingate-client-wait no): finish it in ${ctx.platform === 'darwin' ? 'the app' : 'twingate setup / the browser'}; the check below reports the current state.`,
+	);
+}
+
 async function waitClientConnected(ctx: Ctx): Promise<void> {
 	for (let i = 0; i < CLIENT_WAIT_TRIES; i++) {
 		const c = await detectTwingateClient(ctx);
@@ -180,18 +215,24 @@ async function waitClientConnected(ctx: Ctx): Promise<void> {
 async function clientActions(ctx: Ctx, a: ServerAnswers): Promise<PlannedAction[]> {
 	const actions: PlannedAction[] = [];
 	const c: TwingateClientState | null = a.simulated ? null : await detectTwingateClient(ctx);
+	const wait = a.twingateClientWait !== false;
+	const after = wait ? waitClientConnected : noClientWait;
 	const onboarding: PlannedAction = {
 		kind: 'manual',
 		why: 'Log in in the Twingate app (optional; only needed if this Mac must itself reach Resources, e.g. to test through the tunnel)',
 		text: [
 			'Allow notifications → add the VPN configuration (required) → allow the system extension (standalone build) →',
 			'enter your network name (e.g. acme for acme.twingate.com) → log in in the browser → click "Open Twingate.app".',
-			'The menu-bar icon then shows Online. The wizard waits for it (scutil --nc list) and goes on either way.',
+			wait
+				? `The menu-bar icon then shows Online. The wizard waits up to ${(CLIENT_WAIT_TRIES * CLIENT_WAIT_MS) / 1000} s for it (scutil --nc list) and goes on either way (--twingate-client-wait no skips the wait).`
+				: 'The menu-bar icon then shows Online. The wizard does not wait for it (--twingate-client-wait no); the check reports the state.',
 		].join('\n'),
 	};
 	if (ctx.platform === 'darwin') {
 		if (c?.connected) return actions;
-		if (!c?.installed) {
+		if (c?.installed && c.appPresent === false) {
+			actions.push({kind: 'command', argv: ['brew', 'reinstall', '--cask', 'twingate'], why: `Reinstall the Twingate cask: Homebrew lists it but ${TWINGATE_APP} is gone (brew install would only say "already installed")`, interactive: true});
+		} else if (!c?.installed) {
 			if (c?.brew || a.simulated) {
 				actions.push({kind: 'command', argv: ['brew', 'install', '--cask', 'twingate'], why: 'Install the standalone Twingate client (macOS ≥ Monterey; the installer asks for your password)', interactive: true, undo: ['brew', 'uninstall', '--cask', 'twingate']});
 			} else {
@@ -199,7 +240,7 @@ async function clientActions(ctx: Ctx, a: ServerAnswers): Promise<PlannedAction[
 				return actions;
 			}
 		}
-		if (!c?.running) actions.push(hook({kind: 'command', argv: ['open', '-a', 'Twingate'], why: 'Start the Twingate app'}, {after: waitClientConnected}));
+		if (!c?.running) actions.push(hook({kind: 'command', argv: ['open', '-a', 'Twingate'], why: 'Start the Twingate app'}, {after}));
 		actions.push(onboarding);
 		return actions;
 	}
@@ -207,7 +248,7 @@ async function clientActions(ctx: Ctx, a: ServerAnswers): Promise<PlannedAction[
 		actions.push({kind: 'manual', why: 'Install the Linux Twingate client (optional on the Ollama host)', text: 'curl -s https://binaries.twingate.com/client/linux/install.sh | sudo bash\nthen: sudo twingate setup (interactive) and twingate start.'});
 		return actions;
 	}
-	if (!c.connected) actions.push(hook({kind: 'command', argv: ['twingate', 'start'], why: 'Start the Twingate client (twingate status must say online)'}, {after: waitClientConnected}));
+	if (!c.connected) actions.push(hook({kind: 'command', argv: ['twingate', 'start'], why: 'Start the Twingate client (twingate status must say online)'}, {after}));
 	return actions;
 }
 
@@ -218,6 +259,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 	const notes: string[] = [];
 	if (a.connector === 'skip') return {actions, inputs: {connector: 'skip'}};
 	const conn = a.simulated ? null : await detectConnector(ctx);
+	const connectorConfirmed = a.connectorConfirmed ?? a.resourceConfirmed === true;
 	if (!conn || !connectorRuns(conn)) {
 		switch (a.connector) {
 			case 'docker-here': {
@@ -238,7 +280,11 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 					const run: PlannedAction = {
 						kind: 'command',
 						argv: connectorRunArgv({network: a.twingateNetwork ?? '<network>', platform: ctx.platform}),
-						why: `Start the Twingate Connector in Docker (image twingate/connector:1, restarts with Docker). The two tokens reach docker through its environment only: never in this command line, the journal or the log${ctx.platform === 'darwin' ? `; --add-host lets it reach this Mac as ${DOCKER_HOST_ALIAS}` : ''}`,
+						why: `Start the Twingate Connector in Docker (image twingate/connector:1, restarts with Docker). The two tokens reach docker through its environment only: never in this command line, the journal or the log${
+							ctx.platform === 'darwin'
+								? `; --add-host lets it reach this Mac as ${DOCKER_HOST_ALIAS}`
+								: '; --network=host shares this machine\'s network, so it reaches Ollama on this machine\'s LAN address (and gets local peer-to-peer connections)'
+						}`,
 						undo: ['docker', 'rm', '-f', CONNECTOR_NAME],
 					};
 					actions.push(env ? hook(run, {env, timeoutMs: 300_000}) : run);
@@ -249,13 +295,13 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 			}
 			case 'lan-machine':
 			case 'linux-vm':
-				if (!a.connectorConfirmed) actions.push({kind: 'manual', why: `Run the Connector on ${PLACES[a.connector]}`, text: remoteConnectorText(a.connector, a.twingateNetwork)});
+				if (!connectorConfirmed) actions.push({kind: 'manual', why: `Run the Connector on ${place(a.connector, ctx.platform)}`, text: remoteConnectorText(a.connector, a.twingateNetwork, ctx.platform)});
 				break;
 			case 'existing':
-				if (!a.connectorConfirmed) actions.push({kind: 'manual', why: 'Check the existing Connector', text: 'Admin Console → Network → Remote Networks: the Connector of the network that will hold the Resource shows Connected, and that machine can reach this one on TCP 11434.'});
+				if (!connectorConfirmed) actions.push({kind: 'manual', why: 'Check the existing Connector', text: 'Admin Console → Network → Remote Networks: the Connector of the network that will hold the Resource shows Connected, and that machine can reach this one on TCP 11434.'});
 				break;
 			default:
-				actions.push({kind: 'manual', why: 'Choose where the Connector runs', text: TOPOLOGY_TEXT});
+				actions.push({kind: 'manual', why: 'Choose where the Connector runs', text: topologyText(ctx.platform)});
 		}
 	}
 	// The address is only needed for the checklist (a confirmed Resource needs no ifconfig).

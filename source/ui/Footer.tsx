@@ -17,11 +17,11 @@ const KEYS: Record<FooterMode, string> = {
 	done: '↑/↓ select · enter open · r retry step · q quit',
 };
 
-export function Footer({mode, hint}: {mode: FooterMode; hint: string | null}) {
+export function Footer({mode, hint, keys}: {mode: FooterMode; hint: string | null; keys?: string}) {
 	return (
 		<>
 			{hint ? <Text color="yellow">{hint}</Text> : null}
-			<Text dimColor>{KEYS[mode]}</Text>
+			<Text dimColor>{keys ?? KEYS[mode]}</Text>
 		</>
 	);
 }

@@ -28,7 +28,7 @@ export function StepList({steps, views, selected, role, live}: StepListProps) {
 					<Box key={step.id}>
 						<Box flexShrink={0}>
 							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected}>
-								{isSelected ? '›' : ' '} {step.number}{' '}
+								{isSelected ? '›' : ' '} {step.number || '·'}{' '}
 							</Text>
 							{status === 'running' ? <Spinner /> : <Text color={statusColor(status)}>{MARK[status]}</Text>}
 						</Box>

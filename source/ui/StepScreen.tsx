@@ -34,7 +34,7 @@ function More({hidden}: {hidden: number}) {
 export function StepScreen({step, view, role, command, expanded, confirming, live}: StepScreenProps) {
 	const header = (
 		<Text bold>
-			Step {step.number} · {step.title}
+			{step.number ? `Step ${step.number} · ${step.title}` : step.title}
 		</Text>
 	);
 	if (!step.available) {

@@ -1,27 +1,54 @@
 /**
- * Runs the command for the Ink UI the same way `source/app/flows.ts` does, reusing its helpers
- * (askRole, askUrl, confirmWith, the interviews, flowDoctor/flowRepair), plus what only the UI has:
- * `s` skips the step waiting for an answer, `r` reruns a step. Runs of steps are serialised, so a
- * retry never overlaps the flow. The UI reads the driver's state through subscribe/getSnapshot.
+ * Runs the command for the Ink UI the same way `source/app/flows.ts` does, through its functions
+ * (runSetupStep for each setup step, askUrl, the doctor's runDoctorChecks/applyDoctorFix, runFlow
+ * for the rest), plus what only the UI has: `s` skips the step waiting for an answer, `r` reruns a
+ * step, `f` lets the doctor fix what it found. Runs of steps are serialised, so a retry never
+ * overlaps the flow. The UI reads the driver's state through subscribe/getSnapshot.
  */
 import {CancelledError, EXIT, UsageError} from '../core/exit-codes.js';
 import {validateModelName} from '../core/ollama-api.js';
 import type {RunMode, StepOutcome} from '../core/runner.js';
 import type {CheckResult, Step} from '../core/types.js';
 import type {Asker} from '../app/asker.js';
-import {askRole, askUrl, confirmWith, flowDoctor, flowRepair} from '../app/flows.js';
-import * as interviews from '../app/interviews.js';
+import {askRole, askUrl, flowRepair, recordSkippedStep, runFlow, runSetupStep, type AfterStep} from '../app/flows.js';
 import type {Interview} from '../app/interviews.js';
 import type {Session} from '../app/session.js';
 import type {Command, Options} from '../cli/args.js';
+import type {DoctorReport} from '../app/doctor-flow.js';
+import type {DoctorCheck} from '../doctor/types.js';
 import {connectionTest} from '../steps/connection-test.js';
 import {SkipStepError} from './ink-asker.js';
 
-/** What flowSetup runs after a step (e.g. show the connection card), when interviews.ts has it. */
-export type AfterStep = (session: Session, asker: Asker, outcome: StepOutcome) => Promise<void>;
-const AFTER_STEP = (Reflect.get(interviews, 'AFTER_STEP') as Partial<Record<string, AfterStep>> | undefined) ?? {};
+export type {AfterStep};
 
 export type DriverPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** What `f` did: the owning step's outcome and whether the doctor re-check confirmed it. */
+export interface DoctorFixView {
+	stepId: string;
+	number: number;
+	title: string;
+	/** false: that step is not available in this version; nothing ran. */
+	available: boolean;
+	applied: boolean;
+	/** Only true when the re-check no longer finds the cause (never claimed otherwise). */
+	verified: boolean;
+	/** The step's own result line. */
+	result: string | null;
+	stepStatus: CheckResult['status'] | null;
+	/** The fix stopped with an unexpected error. */
+	error: string | null;
+}
+
+/** The doctor command's progress: checks → diagnosis (→ `f`: fix → re-check). */
+export interface DoctorView {
+	stage: 'checking' | 'done' | 'fixing' | 'rechecking';
+	/** The latest finished run (after a fix: the re-check). */
+	report: DoctorReport | null;
+	/** The run before the last fix (for before/after), null when no fix ran. */
+	before: DoctorReport | null;
+	fix: DoctorFixView | null;
+}
 
 export interface DriverState {
 	phase: DriverPhase;
@@ -35,6 +62,10 @@ export interface DriverState {
 	retried: boolean;
 	/** The flow's own exit code (before retries). */
 	flowExitCode: number | null;
+	/** `doctor` only. */
+	doctor: DoctorView | null;
+	/** The flow's own closing sentence, for commands without a screen of their own (undo, configure-ailice, …). */
+	flowMessage: string | null;
 }
 
 /** An asker that can tag questions with the step they belong to (the Ink asker can). */
@@ -51,6 +82,8 @@ export interface DriverInit {
 	interviews?: Partial<Record<string, Interview>>;
 	/** What follows a step in setup (default: interviews.ts AFTER_STEP). */
 	afterStep?: Partial<Record<string, AfterStep>>;
+	/** The doctor's checks (default: source/doctor/checks.ts DOCTOR_CHECKS). */
+	doctorChecks?: readonly DoctorCheck[];
 }
 
 export class Driver {
@@ -58,9 +91,10 @@ export class Driver {
 	readonly command: Command;
 	readonly options: Options;
 	readonly #asker: StepAsker;
-	readonly #interviews: Partial<Record<string, Interview>>;
-	readonly #afterStep: Partial<Record<string, AfterStep>>;
-	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null};
+	readonly #interviews: Partial<Record<string, Interview>> | undefined;
+	readonly #afterStep: Partial<Record<string, AfterStep>> | undefined;
+	readonly #doctorChecks: readonly DoctorCheck[] | undefined;
+	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null, doctor: null, flowMessage: null};
 	readonly #listeners = new Set<() => void>();
 	#tail: Promise<unknown> = Promise.resolve();
 	#started: Promise<void> | undefined;
@@ -70,8 +104,9 @@ export class Driver {
 		this.command = init.command;
 		this.options = init.options;
 		this.#asker = init.asker;
-		this.#interviews = init.interviews ?? interviews.INTERVIEWS;
-		this.#afterStep = init.afterStep ?? AFTER_STEP;
+		this.#interviews = init.interviews;
+		this.#afterStep = init.afterStep;
+		this.#doctorChecks = init.doctorChecks;
 	}
 
 	readonly subscribe = (listener: () => void): (() => void) => {
@@ -110,40 +145,15 @@ export class Driver {
 		return run;
 	}
 
-	#recordSkip(step: Step): void {
-		const result: CheckResult = {
-			status: 'skipped',
-			summary: `Step ${step.number} was skipped (you chose to skip it); nothing was checked or changed.`,
-			details: [],
-			durationMs: 0,
-		};
-		this.session.outcomes.set(step.id, {result, applied: false});
-		this.session.bus.emit({type: 'step:result', step: step.id, title: step.title, result, applied: false});
-	}
-
-	/** Interview (when asked for) then run one step; `s` during its questions records it as skipped. */
-	async #doStep(step: Step, mode: RunMode, interview: boolean): Promise<void> {
+	/** Interview (when asked for) then run one step, as flowSetup does; `s` during its questions records it as skipped. */
+	async #doStep(step: Step, mode: RunMode, interview: boolean): Promise<StepOutcome> {
 		this.#set({current: step.id});
-		const asker = this.#askerFor(step.id);
-		let outcome: StepOutcome;
-		try {
-			if (interview && step.available) await this.#interviews[step.id]?.(this.session, asker);
-			outcome = await this.#exclusive(() => this.session.runStep(step, mode, {confirm: confirmWith(asker, this.options)}));
-		} catch (error) {
-			if (error instanceof SkipStepError) {
-				this.#recordSkip(step);
-				return;
-			}
-			throw error;
-		}
-		// Like flowSetup: what follows a step (a card to copy, a checklist) for the interactive flows.
-		if (interview && step.available) {
-			try {
-				await this.#afterStep[step.id]?.(this.session, asker, outcome);
-			} catch (error) {
-				if (!(error instanceof SkipStepError)) throw error; // the step itself has run: keep its result
-			}
-		}
+		return runSetupStep(this.session, this.#askerFor(step.id), step, mode, this.options, {
+			interviews: this.#interviews,
+			afterStep: this.#afterStep,
+			interview,
+			around: (run) => this.#exclusive(run),
+		});
 	}
 
 	async #setup(): Promise<number> {
@@ -166,7 +176,7 @@ export class Driver {
 			await askUrl(this.session, this.#askerFor(step.id));
 		} catch (error) {
 			if (!(error instanceof SkipStepError)) throw error;
-			this.#recordSkip(step);
+			recordSkippedStep(this.session, step);
 			return EXIT.failed;
 		}
 		if (this.session.answers.model) {
@@ -189,15 +199,109 @@ export class Driver {
 			case 'test':
 				return this.#test();
 			case 'doctor':
-				return (await this.#exclusive(() => flowDoctor(this.session, this.#askerFor(null), this.options))).exitCode;
+				return this.#doctor();
 			case 'repair':
 				return (await this.#exclusive(() => flowRepair(this.session, this.#askerFor(null), this.options))).exitCode;
 			default: {
-				// Other commands (undo, the client-side ones): the CLI's own dispatch, with the Ink asker.
-				const {runFlow} = await import('../cli/main.js');
-				return (await this.#exclusive(() => runFlow({command: this.command, options: this.options}, this.session, this.#askerFor(null)))).exitCode;
+				// Other commands (undo, the client-side ones): the flows' own dispatch, with the Ink asker.
+				const result = await this.#exclusive(() => runFlow({command: this.command, options: this.options}, this.session, this.#askerFor(null)));
+				const message = result.summary.message;
+				this.#set({flowMessage: typeof message === 'string' ? this.session.ctx.secrets.redact(message) : null});
+				return result.exitCode;
 			}
 		}
+	}
+
+	// --- doctor -------------------------------------------------------------------------------------
+
+	#setDoctor(patch: Partial<DoctorView>): void {
+		const base: DoctorView = this.#state.doctor ?? {stage: 'checking', report: null, before: null, fix: null};
+		this.#set({doctor: {...base, ...patch}});
+	}
+
+	/** The checks, live; then the diagnosis. With --fix the owning step runs right away (as `f`). */
+	async #doctor(): Promise<number> {
+		const {doctorInput, runDoctorChecks} = await import('../app/doctor-flow.js');
+		const role = await askRole(this.session, this.#askerFor(null));
+		const input = doctorInput(this.session, this.options, role);
+		this.#setDoctor({stage: 'checking'});
+		const report = await this.#exclusive(() => runDoctorChecks(this.session, input, this.#doctorChecks));
+		this.#setDoctor({stage: 'done', report});
+		if (this.options.fix && report.diagnosis.fixStep) await this.fixDoctor();
+		return this.#state.doctor?.report?.exitCode ?? report.exitCode;
+	}
+
+	/** Why `f` cannot run a fix now, or null when it can. */
+	cannotFix(): string | null {
+		if (this.command !== 'doctor') return null;
+		const d = this.#state.doctor;
+		if (this.session.ctx.signal.aborted) return 'The run was cancelled.';
+		if (!d?.report || d.stage !== 'done' || this.#state.busy) return 'The checks are still running; f works once the diagnosis is shown.';
+		if (!d.report.diagnosis.fixStep) return d.report.diagnosis.cause ? 'The wizard cannot fix this itself: do what the Fix line says.' : 'Nothing to fix: every required check passed.';
+		const step = this.session.steps.find((s) => s.id === d.report?.diagnosis.fixStep);
+		if (step && !step.available) return `The fix belongs to step ${step.number} (${step.title}), which is not available in this version: do what the Fix line says.`;
+		return null;
+	}
+
+	/** `f`: the owning step's plan → confirm → apply → the doctor checks again; before/after in the state. */
+	async fixDoctor(): Promise<string | null> {
+		const refused = this.cannotFix();
+		if (refused) return refused;
+		const before = this.#state.doctor?.report as DoctorReport;
+		const fixStep = before.diagnosis.fixStep as string;
+		const step = this.session.steps.find((s) => s.id === fixStep);
+		const {applyDoctorFix} = await import('../app/doctor-flow.js');
+		this.#set({current: fixStep});
+		this.#setDoctor({stage: 'fixing', before, fix: null});
+		const rechecking = this.session.bus.on((event) => {
+			if (event.type === 'check:start' && this.#state.doctor?.stage === 'fixing') this.#setDoctor({stage: 'rechecking'});
+		});
+		try {
+			const fix = await this.#exclusive(() => applyDoctorFix(this.session, this.#askerFor(fixStep), this.options, before, this.#doctorChecks));
+			if (!fix) {
+				this.#setDoctor({stage: 'done', before: null});
+				return null;
+			}
+			const view: DoctorFixView = {
+				stepId: fix.step.id,
+				number: fix.step.number,
+				title: fix.step.title,
+				available: fix.available,
+				applied: fix.applied,
+				verified: fix.verified,
+				result: fix.result,
+				stepStatus: fix.stepStatus,
+				error: null,
+			};
+			this.#setDoctor({stage: 'done', report: fix.after ?? before, before: fix.after ? before : null, fix: view});
+		} catch (error) {
+			if (error instanceof CancelledError || this.session.ctx.signal.aborted) return null;
+			const message = error instanceof UsageError ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : (error as Error)?.message ?? String(error);
+			this.session.ctx.log.log('error', 'the doctor fix failed', {error: String((error as Error)?.stack ?? error)});
+			const view: DoctorFixView = {stepId: fixStep, number: step?.number ?? 0, title: step?.title ?? fixStep, available: true, applied: false, verified: false, result: null, stepStatus: null, error: message};
+			this.#setDoctor({stage: 'done', before: null, fix: view});
+		} finally {
+			rechecking();
+		}
+		return null;
+	}
+
+	/** `r` in doctor: run every check again (after fixing something by hand). */
+	async recheckDoctor(): Promise<string | null> {
+		const d = this.#state.doctor;
+		if (this.session.ctx.signal.aborted) return 'The run was cancelled.';
+		if (!d?.report || d.stage !== 'done' || this.#state.busy) return 'The checks are still running.';
+		const {runDoctorChecks} = await import('../app/doctor-flow.js');
+		this.#setDoctor({stage: 'checking'});
+		try {
+			const report = await this.#exclusive(() => runDoctorChecks(this.session, d.report!.input, this.#doctorChecks));
+			this.#setDoctor({stage: 'done', report, before: null, fix: null});
+		} catch (error) {
+			this.#setDoctor({stage: 'done'});
+			if (error instanceof CancelledError || this.session.ctx.signal.aborted) return null;
+			return `Checking again failed: ${(error as Error)?.message ?? String(error)}`;
+		}
+		return null;
 	}
 
 	/** Runs the command once; never rejects (errors become the `failed`/`cancelled` phase). */
@@ -256,6 +360,8 @@ export class Driver {
 		const s = this.#state;
 		if (s.phase === 'cancelled' || this.session.ctx.signal.aborted) return EXIT.cancelled;
 		if (s.error) return s.error.usage ? EXIT.usage : EXIT.failed;
+		// The doctor's latest run decides (after `f` or `r`: the re-check).
+		if (this.command === 'doctor' && s.doctor?.report) return s.doctor.report.exitCode;
 		const flow = s.flowExitCode ?? EXIT.failed;
 		if (!s.retried) return flow;
 		// After a retry the outcomes decide: a fixed step can turn 1 into 0 (setup, test).

@@ -4,15 +4,10 @@
  * Questions queue up (a retry may ask while the flow already waits), and only the first is shown.
  */
 import {CancelledError} from '../core/exit-codes.js';
-import type {Asker, ConfirmQuestion, SelectQuestion, TextQuestion} from '../app/asker.js';
+import {SkipStepError, type Asker, type ConfirmQuestion, type SelectQuestion, type TextQuestion} from '../app/asker.js';
 
 /** The user pressed `s` (or Esc in a text field): the flow records the step as skipped. */
-export class SkipStepError extends Error {
-	constructor(readonly stepId: string) {
-		super(`Step ${stepId} was skipped.`);
-		this.name = 'SkipStepError';
-	}
-}
+export {SkipStepError};
 
 interface Base {
 	id: number;

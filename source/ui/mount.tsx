@@ -1,8 +1,9 @@
 /**
  * Mounts <App> (run-ink.tsx loads this module once the environment is ready), waits for it to exit and returns the exit code: 0 ok, 1 a step failed, 2 usage
  * error, 130 cancelled. Questions are asked inside Ink: @inquirer/prompts never reads stdin meanwhile.
+ * A command that needs the real terminal (sudo) gets it: the UI unmounts around it and comes back.
  */
-import {render} from 'ink';
+import {render, type Instance} from 'ink';
 import {EXIT} from '../core/exit-codes.js';
 import {nonInteractiveAsker} from '../app/asker.js';
 import type {Session} from '../app/session.js';
@@ -10,6 +11,7 @@ import type {ParsedArgs} from '../cli/args.js';
 import {App} from './App.js';
 import {Driver} from './driver.js';
 import {InkAsker} from './ink-asker.js';
+import {handOverBanner, InkTerminal, pauseStdinReads} from './terminal.js';
 
 export async function mountInk(opts: {session: Session; parsed: ParsedArgs; controller: AbortController}): Promise<number> {
 	const {session, parsed, controller} = opts;
@@ -19,15 +21,60 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 	const driver = new Driver({session, command: parsed.command, options: parsed.options, asker: rawMode ? asker : nonInteractiveAsker()});
 
 	let code: number = EXIT.failed;
-	const instance = render(<App session={session} driver={driver} asker={asker} controller={controller} onExit={(c) => (code = c)} />, {exitOnCtrlC: false});
+	const element = <App session={session} driver={driver} asker={asker} controller={controller} onExit={(c) => (code = c)} />;
+	const renderOptions = {exitOnCtrlC: false};
+	let instance: Instance = render(element, renderOptions);
+
+	// The terminal hand-over: erase the frame, unmount (raw mode off, cursor shown), stop reading stdin,
+	// say what runs; afterwards render the same element again (its state lives in the stores).
+	let away: {back: Promise<void>; done: () => void} | null = null;
+	let restoreReads: () => void = () => undefined;
+	const terminal = new InkTerminal({
+		async suspend(command) {
+			let done: () => void = () => undefined;
+			const back = new Promise<void>((resolve) => (done = resolve));
+			away = {back, done};
+			const current = instance;
+			// An empty tree first (committed synchronously): the render Ink flushes at unmount, even a
+			// throttled one still pending (a spinner frame), is then empty, so the frame is erased.
+			current.rerender(<></>);
+			current.unmount();
+			await current.waitUntilExit().catch(() => undefined);
+			restoreReads = pauseStdinReads(process.stdin);
+			process.stdout.write(`${handOverBanner(command)}\n`);
+		},
+		resume() {
+			restoreReads();
+			restoreReads = () => undefined;
+			instance = render(element, renderOptions);
+			const was = away;
+			away = null;
+			was?.done();
+		},
+	});
+	const previousTerminal = session.ctx.terminal;
+	session.ctx.terminal = terminal;
+
 	try {
-		const value = await instance.waitUntilExit();
-		if (typeof value === 'number') code = value;
+		for (;;) {
+			const current = instance;
+			const value = await current.waitUntilExit();
+			// Unmounted for a hand-over: wait until the UI is back, then wait for that instance.
+			const handedOver = away as {back: Promise<void>} | null;
+			if (handedOver) {
+				await handedOver.back;
+				continue;
+			}
+			if (instance !== current) continue; // already back from a hand-over
+			if (typeof value === 'number') code = value;
+			break;
+		}
 	} catch (error) {
 		session.ctx.log.log('error', 'the Ink UI stopped with an error', {error: String((error as Error)?.stack ?? error)});
 		code = EXIT.failed;
 	} finally {
 		instance.cleanup();
+		session.ctx.terminal = previousTerminal;
 	}
 	// Whatever still runs (a check after a quit) is cancelled; nothing of ours keeps the process alive.
 	if (code === EXIT.cancelled && !controller.signal.aborted) controller.abort();

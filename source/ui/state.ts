@@ -14,12 +14,28 @@ export interface LiveLine {
 }
 
 export interface StepView {
+	/** The step's title as its events name it (for step-shaped actions outside the six, e.g. undo). */
+	title?: string;
 	/** Set while the step runs. */
 	phase: 'check' | 'apply' | 'verify' | null;
 	result: CheckResult | null;
 	applied: boolean;
 	plan: Plan | null;
 	lines: LiveLine[];
+}
+
+/** One doctor check on its layer's pane: running (maybe slow) → ok / warn / fail / skipped / crash. */
+export interface DoctorLine {
+	key: string;
+	layer: string;
+	title: string;
+	status: LineStatus;
+	/** The short detail of the result ('' while running). */
+	detail: string;
+	/** Still running after the slow threshold (check:slow). */
+	slow: boolean;
+	slowAfterMs: number;
+	durationMs: number;
 }
 
 export interface Diagnosis {
@@ -35,20 +51,22 @@ export interface UiState {
 	/** The step of the latest step:start. */
 	active: string | null;
 	warnings: string[];
-	/** The doctor's checks (check:* events) and doctor-level progress. */
+	/** The doctor's checks (check:* events), in the order they started; a re-check updates them in place. */
+	doctorChecks: DoctorLine[];
+	/** Doctor-level progress lines (step:progress for step `doctor`, e.g. the perf line). */
 	doctorLines: LiveLine[];
 	diagnosis: Diagnosis | null;
 }
 
 /** The status pane keeps only the last few lines (the subprocess-output pattern). */
 export const MAX_LINES = 8;
-export const MAX_DOCTOR_LINES = 14;
+export const MAX_DOCTOR_LINES = 6;
 const MAX_WARNINGS = 4;
 
 export const EMPTY_STEP: StepView = {phase: null, result: null, applied: false, plan: null, lines: []};
 
 export function initialUiState(): UiState {
-	return {steps: {}, active: null, warnings: [], doctorLines: [], diagnosis: null};
+	return {steps: {}, active: null, warnings: [], doctorChecks: [], doctorLines: [], diagnosis: null};
 }
 
 /** Replace the line with the same key in place (a check going from running to ok), else append. */
@@ -56,6 +74,11 @@ export function upsertLine(lines: LiveLine[], line: LiveLine, max: number): Live
 	const index = lines.findIndex((l) => l.key === line.key);
 	const next = index >= 0 ? lines.map((l, i) => (i === index ? line : l)) : [...lines, line];
 	return next.slice(-max);
+}
+
+function upsertCheck(lines: DoctorLine[], line: DoctorLine): DoctorLine[] {
+	const index = lines.findIndex((l) => l.key === line.key);
+	return index >= 0 ? lines.map((l, i) => (i === index ? line : l)) : [...lines, line];
 }
 
 function step(state: UiState, id: string): StepView {
@@ -69,8 +92,8 @@ function withStep(state: UiState, id: string, patch: Partial<StepView>): UiState
 export function reduceEvent(state: UiState, event: WizardEvent): UiState {
 	switch (event.type) {
 		case 'step:start':
-			if (event.phase === 'check') return {...withStep(state, event.step, {phase: 'check', result: null, plan: null, applied: false, lines: []}), active: event.step};
-			return {...withStep(state, event.step, {phase: event.phase}), active: event.step};
+			if (event.phase === 'check') return {...withStep(state, event.step, {title: event.title, phase: 'check', result: null, plan: null, applied: false, lines: []}), active: event.step};
+			return {...withStep(state, event.step, {title: event.title, phase: event.phase}), active: event.step};
 		case 'step:progress': {
 			const line: LiveLine = {key: event.check ?? `message:${event.message}`, status: event.status ?? 'running', message: event.message};
 			if (event.step === 'doctor') return {...state, doctorLines: upsertLine(state.doctorLines, line, MAX_DOCTOR_LINES)};
@@ -79,19 +102,21 @@ export function reduceEvent(state: UiState, event: WizardEvent): UiState {
 		case 'step:plan':
 			return withStep(state, event.step, {plan: event.plan});
 		case 'step:result':
-			return withStep(state, event.step, {phase: null, result: event.result, applied: event.applied});
+			return withStep(state, event.step, {title: event.title, phase: null, result: event.result, applied: event.applied});
 		case 'warning':
 			return {...state, warnings: [...state.warnings, event.message].slice(-MAX_WARNINGS)};
 		case 'check:start':
-			return {...state, doctorLines: upsertLine(state.doctorLines, {key: event.check, status: 'running', message: `${event.title}`}, MAX_DOCTOR_LINES)};
+			return {...state, doctorChecks: upsertCheck(state.doctorChecks, {key: event.check, layer: event.layer, title: event.title, status: 'running', detail: '', slow: false, slowAfterMs: 0, durationMs: 0})};
 		case 'check:slow': {
-			const old = state.doctorLines.find((l) => l.key === event.check);
-			if (!old) return state;
-			const title = old.message.replace(/ \(still running.*\)$/, '');
-			return {...state, doctorLines: upsertLine(state.doctorLines, {...old, message: `${title} (still running after ${Math.round(event.afterMs / 1000)} s)`}, MAX_DOCTOR_LINES)};
+			const old = state.doctorChecks.find((l) => l.key === event.check);
+			if (!old || old.status !== 'running') return state;
+			return {...state, doctorChecks: upsertCheck(state.doctorChecks, {...old, slow: true, slowAfterMs: event.afterMs})};
 		}
 		case 'check:result':
-			return {...state, doctorLines: upsertLine(state.doctorLines, {key: event.check, status: event.status, message: `[${event.layer}] ${event.title}: ${event.detail}`}, MAX_DOCTOR_LINES)};
+			return {
+				...state,
+				doctorChecks: upsertCheck(state.doctorChecks, {key: event.check, layer: event.layer, title: event.title, status: event.status, detail: event.detail, slow: false, slowAfterMs: 0, durationMs: event.durationMs}),
+			};
 		case 'diagnosis':
 			return {...state, diagnosis: {cause: event.cause, layer: event.layer, message: event.message, fix: event.fix, evidence: event.evidence}};
 	}

@@ -19,6 +19,7 @@ export function runSummary(command: Command, session: Session, driver: DriverSta
 			failed: true,
 		};
 	}
+	if (command === 'doctor' && driver.doctor?.report) return doctorSummaryLine(driver, exitCode);
 	const counts = {ok: 0, warn: 0, fail: 0, crash: 0, skipped: 0};
 	for (const o of session.outcomes.values()) counts[o.result.status]++;
 	const parts = [
@@ -29,9 +30,28 @@ export function runSummary(command: Command, session: Session, driver: DriverSta
 		counts.skipped ? `${MARK.skipped} ${counts.skipped} skipped` : null,
 	].filter(Boolean);
 	const failed = exitCode !== 0;
-	const what = parts.length ? parts.join(' · ') : failed ? 'Something needs attention.' : 'Nothing to do.';
+	const what = parts.length ? parts.join(' · ') : (driver.flowMessage ?? (failed ? 'Something needs attention.' : 'Nothing to do.'));
 	const dry = session.ctx.dryRun ? ' (dry run: nothing was changed)' : '';
 	let next: string | null = null;
 	if (failed) next = command === 'test' ? 'Fix the cause shown above, then rerun `ollama-tunnel-wizard test`.' : 'Rerun `ollama-tunnel-wizard repair` after fixing.';
 	return {text: `${failed ? 'Finished with problems' : 'Done'}: ${what}${dry}`, next, failed};
+}
+
+/** The doctor's end line: the checks of the latest run (after a fix: the re-check), and what to run next. */
+function doctorSummaryLine(driver: DriverState, exitCode: number): RunSummary {
+	const report = driver.doctor?.report;
+	const counts = {ok: 0, warn: 0, fail: 0, crash: 0, skipped: 0};
+	for (const r of report?.records ?? []) if (r.status !== 'running') counts[r.status]++;
+	const parts = [
+		counts.ok ? `${MARK.ok} ${counts.ok} ok` : null,
+		counts.warn ? `${MARK.warn} ${counts.warn} warning(s)` : null,
+		counts.fail ? `${MARK.fail} ${counts.fail} failed` : null,
+		counts.crash ? `${MARK.crash} ${counts.crash} crashed` : null,
+		counts.skipped ? `${MARK.skipped} ${counts.skipped} skipped` : null,
+	].filter(Boolean);
+	const failed = exitCode !== 0;
+	const what = parts.length ? parts.join(' · ') : 'no checks ran';
+	let next: string | null = null;
+	if (failed) next = report?.diagnosis.fixStep ? 'Fix it with `ollama-tunnel-wizard doctor --fix` (or f here), then run doctor again.' : 'Do what the Fix line says, then run `ollama-tunnel-wizard doctor` again.';
+	return {text: `Doctor ${failed ? 'found problems' : 'finished'}: ${what}`, next, failed};
 }

@@ -176,7 +176,7 @@ describe('the service key never leaks (every step-4/5 command)', () => {
 		expect(s1.code).toBe(0);
 		expect((await run(['service-account', '--out', out, '--service-key-file', keyFile, '--model', 'qwen2.5-coder:7b', '--yes'])).code).toBe(0);
 		expect((await run(['service-account', '--out', out, '--service-key-file', badKey, '--yes'])).code).toBe(2);
-		const setup = await run(['setup', '--role', 'client', '--url', url, '--model', 'llama3.2', '--dotenv', env, '--service-key-file', keyFile, '--out', out, '--yes', '--json', '--samples', '1']);
+		const setup = await run(['setup', '--role', 'client', '--url', url, '--ollama-here', '--model', 'llama3.2', '--dotenv', env, '--service-key-file', keyFile, '--out', out, '--yes', '--json', '--samples', '1']);
 		expect(setup.code).toBe(0);
 
 		for (const r of runs) expect(r.stdout + r.stderr).not.toContain(MARK);
@@ -187,7 +187,8 @@ describe('the service key never leaks (every step-4/5 command)', () => {
 		const backups = everyFile.filter((f) => /\.bak-/.test(f));
 		expect(backups.length).toBeGreaterThan(0); // config.json and .env were replaced at least once
 		for (const f of everyFile) expect({file: f, leaked: readFileSync(f, 'utf8').includes(MARK)}).toEqual({file: f, leaked: false});
-		// The .env holds the key's path, never its content.
-		expect(readFileSync(env, 'utf8')).toContain(`TWINGATE_SERVICE_KEY_FILE=${keyFile}`);
+		// The .env holds the key's path (inside the container, and on this machine for the -v mount), never its content.
+		expect(readFileSync(env, 'utf8')).toContain('TWINGATE_SERVICE_KEY_FILE=/run/secrets/twingate_service_key.json\n');
+		expect(readFileSync(env, 'utf8')).toContain(`TWINGATE_SERVICE_KEY_HOST_FILE=${keyFile}\n`);
 	});
 });

@@ -90,7 +90,10 @@ OLLAMA_TUNNEL_TYPE=twingate
 		await runClientStep(ailiceConfig, ctx, {url: fake.server().url, models: ['llama3.2'], envFile: env, serviceKeyFile: keyFile});
 		const now = readFileSync(env, 'utf8');
 		expect(now).not.toContain('FAKEKEY');
-		expect(parse(now).TWINGATE_SERVICE_KEY_FILE).toBe(keyFile);
+		// As the container sees it (docker run mounts the key there); the path on this machine is kept apart.
+		expect(parse(now).TWINGATE_SERVICE_KEY_FILE).toBe('/run/secrets/twingate_service_key.json');
+		expect(parse(now).TWINGATE_SERVICE_KEY_HOST_FILE).toBe(keyFile);
+		expect(parse(now).TWINGATE_SERVICE_KEY).toBeUndefined();
 		expect(backupsOf(env).length).toBe(before);
 	});
 

@@ -87,6 +87,8 @@ describe('step 5: the deployment folder', () => {
 		const text = env?.kind === 'file' ? env.after : '';
 		const used = new Set([...entrypointSh().matchAll(/\$\{([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]));
 		expect(used.size).toBeGreaterThan(8);
+		// Tests only, unset in production (documented in the entrypoint itself).
+		expect(used.delete('ENTRYPOINT_TEST_ROOT')).toBe(true);
 		for (const name of used) expect(text).toMatch(new RegExp(`^${name}=`, 'm'));
 	});
 

@@ -64,6 +64,36 @@ describe('step 3: the address clients use', () => {
 		expect(out.result.details.join('\n')).toContain('the Docker Connector reaches this Mac as dockerhost');
 	});
 
+	it('Linux with a Docker Connector here (--network=host): the Resource address is the LAN IP, never dockerhost; no "Mac"', async () => {
+		const ctx = serverCtx({platform: 'linux', routes: {'127.0.0.1': server.url}});
+		ctx.runner.expect({argv: ['ip', '-j', 'addr'], stdout: IP_J_ADDR}, {argv: ['hostname'], stdout: 'gpu-box\n'});
+		const out = await runThrough(clientAddress, ctx, {alias: 'ollama.internal', connector: 'docker-here'}, 'check');
+		ctx.runner.assertDone();
+		expect(out.result.status).toBe('ok');
+		expect(out.result.data?.resourceAddress).toBe(LINUX_LAN);
+		const text = [out.result.summary, ...out.result.details].join('\n');
+		expect(text).toContain('--network=host');
+		expect(text).not.toContain('dockerhost');
+		expect(text).not.toMatch(/\bMac\b/);
+	});
+
+	it('simulated Linux plan with a Docker Connector: no dockerhost, no "Mac"', async () => {
+		const ctx = serverCtx({platform: 'linux', dryRun: true});
+		const out = await runThrough(clientAddress, ctx, {simulated: true, alias: 'ollama.internal', connector: 'docker-here'}, 'dry-run');
+		expect(ctx.runner.calls).toEqual([]);
+		const text = [out.result.summary, ...out.result.details].join('\n');
+		expect(text).not.toContain('dockerhost');
+		expect(text).not.toMatch(/\bMac\b/);
+	});
+
+	it('a 100.x Resource address on Linux: the advice names the LAN address only (no dockerhost, no "Mac")', async () => {
+		const ctx = serverCtx({platform: 'linux', routes: {'127.0.0.1': server.url}});
+		ctx.runner.expect({argv: ['ip', '-j', 'addr'], stdout: IP_J_ADDR}, {argv: ['hostname'], stdout: 'gpu-box\n'});
+		const out = await runThrough(clientAddress, ctx, {alias: 'ollama.internal', resourceAddress: '100.96.1.7'}, 'check');
+		expect(out.result.cause).toBe('wrong-address');
+		expect(out.result.remediation?.text).not.toMatch(/dockerhost|\bMac\b/);
+	});
+
 	it('Linux: ip -j addr; sdwan0 (Twingate, 100.96.1.7) labelled a tunnel handle; eth0 proposed', async () => {
 		const ctx = serverCtx({platform: 'linux', routes: {'127.0.0.1': server.url}});
 		ctx.runner.expect({argv: ['ip', '-j', 'addr'], stdout: IP_J_ADDR}, {argv: ['hostname'], stdout: 'gpu-box.lan\n'});

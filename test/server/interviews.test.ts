@@ -96,6 +96,42 @@ describe('step 1 interview', () => {
 	});
 });
 
+describe('step 1 interview: the optional Twingate client', () => {
+	it('macOS: choosing the app asks whether to wait for its login (a way to skip the 90 s wait), answered by --twingate-client-wait', async () => {
+		const ctx = serverCtx({platform: 'darwin'});
+		const s = session(ctx, {connector: 'existing', connectorConfirmed: true, alias: 'ollama.internal', resourceConfirmed: true});
+		const asker = scripted({'--twingate-client': 'use', Wait: false});
+		await interviewTwingateNetwork(s, asker);
+		const wait = asker.asked.find((a) => a.kind === 'confirm');
+		expect(wait).toMatchObject({kind: 'confirm', q: {flag: '--twingate-client-wait', default: true}});
+		expect(wait?.kind === 'confirm' && wait.q.message).toContain('Twingate app');
+		expect(s.answers).toMatchObject({twingateClient: 'use', twingateClientWait: false});
+	});
+
+	it('Linux: the question names twingate status, never a Mac', async () => {
+		const ctx = serverCtx({platform: 'linux'});
+		const s = session(ctx, {connector: 'existing', connectorConfirmed: true, alias: 'ollama.internal', resourceConfirmed: true});
+		const asker = scripted({'--twingate-client': 'use', Wait: true});
+		await interviewTwingateNetwork(s, asker);
+		const texts = asker.asked.map((a) => (a.kind === 'note' ? `${a.title} ${a.body}` : `${a.q.message} ${'choices' in a.q ? JSON.stringify(a.q.choices) : ''}`)).join('\n');
+		expect(texts).toContain('twingate status');
+		expect(texts).not.toMatch(/\bMac\b/);
+		expect(s.answers.twingateClientWait).toBe(true);
+	});
+
+	it('Linux: the topology question never says Mac or dockerhost', async () => {
+		const ctx = serverCtx({platform: 'linux'});
+		ctx.runner.expect({argv: PS, stdout: ''}, {argv: ['systemctl', 'is-active', 'twingate-connector'], stdout: 'inactive\n'});
+		const s = session(ctx, {alias: 'ollama.internal', resourceConfirmed: true, twingateClient: 'skip'});
+		const asker = scripted({'--connector': 'skip'});
+		await interviewTwingateNetwork(s, asker);
+		ctx.runner.assertDone();
+		const texts = asker.asked.map((a) => (a.kind === 'note' ? `${a.title} ${a.body}` : `${a.q.message} ${'choices' in a.q ? JSON.stringify(a.q.choices) : ''}`)).join('\n');
+		expect(texts).toContain('--network=host');
+		expect(texts).not.toMatch(/\bMac\b|dockerhost/);
+	});
+});
+
 describe('step 2 interview', () => {
 	it('offers the methods that fit (with reasons, recommended first), shows the security warning, then the bind with the LAN address', async () => {
 		const ctx = serverCtx({platform: 'darwin', files: {'/Applications/Ollama.app': {dir: true}}, routes: {'127.0.0.1': server.url}});

@@ -7,10 +7,11 @@ import {describe, expect, it} from 'vitest';
 import {publicAnswers} from '../../source/core/journal.js';
 import {twingateNetwork} from '../../source/steps/twingate-network.js';
 import {actionForJson, renderAction} from '../../source/views/format.js';
-import {DOCKER_CONNECTOR_UP, IFCONFIG, IP_J_ADDR, MAC_LAN, SCUTIL_CONNECTED} from './fixtures.js';
+import {DOCKER_CONNECTOR_UP, IFCONFIG, IP_J_ADDR, LINUX_LAN, MAC_LAN, SCUTIL_CONNECTED} from './fixtures.js';
 import {argvOf, runThrough, serverCtx} from './support.js';
 
 const PS = ['docker', 'ps', '-a', '--format', '{{json .}}'];
+const BREW_LIST = ['brew', 'list', '--cask', 'twingate'];
 const ACCESS = 'at-4f9c1d2e-very-secret-access';
 const REFRESH = 'rt-77aa0b1c-very-secret-refresh';
 
@@ -27,6 +28,9 @@ const DOCKER_RUN_MAC = [
 	'--add-host', 'dockerhost:host-gateway',
 	'twingate/connector:1',
 ];
+
+/** The same on a Linux host: --network=host (shares this machine's network), no --add-host, no dockerhost. */
+const DOCKER_RUN_LINUX = [...DOCKER_RUN_MAC.slice(0, -3), '--network=host', 'twingate/connector:1'];
 
 describe('step 1: a Docker Connector on this Mac', () => {
 	it('runs the exact docker run with the tokens only in its environment; the Resource address is dockerhost', async () => {
@@ -140,12 +144,54 @@ describe('step 1: a Connector elsewhere', () => {
 	});
 });
 
+describe('step 1: a Docker Connector on a Linux Ollama host', () => {
+	const none = [{argv: PS, stdout: ''}, {argv: ['systemctl', 'is-active', 'twingate-connector'], stdout: 'inactive\n'}];
+
+	it('runs with --network=host and no --add-host; the Resource address is the LAN IP, never dockerhost; no "Mac" in any text', async () => {
+		const ctx = serverCtx({platform: 'linux', dryRun: true});
+		ctx.runner.expect(...none, ...none, {argv: ['ip', '-j', 'addr'], stdout: IP_J_ADDR});
+		const out = await runThrough(twingateNetwork, ctx, {connector: 'docker-here', twingateNetwork: 'acme', alias: 'ollama.internal'}, 'dry-run');
+		ctx.runner.assertDone();
+		expect(out.plan?.actions[0]).toMatchObject({kind: 'command', argv: DOCKER_RUN_LINUX});
+		expect(out.plan?.inputs.resourceAddress).toBe(LINUX_LAN);
+		const text = JSON.stringify({plan: out.plan, result: out.result});
+		expect(text).toContain(`Address: ${LINUX_LAN}`);
+		expect(text).toContain('--network=host');
+		expect(text).not.toContain('dockerhost');
+		expect(text).not.toMatch(/\bMac\b/);
+	});
+
+	it('without a placement chosen, the topology text for Linux names --network=host and the LAN IP, not dockerhost or a Mac', async () => {
+		const ctx = serverCtx({platform: 'linux'});
+		ctx.runner.expect(...none);
+		const out = await runThrough(twingateNetwork, ctx, {}, 'check');
+		ctx.runner.assertDone();
+		const text = [out.result.summary, ...out.result.details, out.result.remediation?.text ?? ''].join('\n');
+		expect(text).toContain('--network=host');
+		expect(text).not.toContain('dockerhost');
+		expect(text).not.toMatch(/\bMac\b/);
+	});
+
+	it('simulated Linux plan (--platform linux): --network=host, a LAN-IP placeholder, no "Mac"', async () => {
+		const ctx = serverCtx({platform: 'linux', dryRun: true});
+		const out = await runThrough(twingateNetwork, ctx, {simulated: true, connector: 'docker-here', alias: 'ollama.internal'}, 'dry-run');
+		expect(ctx.runner.calls).toEqual([]);
+		expect(out.plan?.actions[0]).toMatchObject({kind: 'command', argv: expect.arrayContaining(['--network=host'])});
+		const text = JSON.stringify({plan: out.plan, result: out.result});
+		expect(text).toContain('Address: <LAN IP of this machine>');
+		expect(text).not.toContain('dockerhost');
+		expect(text).not.toMatch(/\bMac\b/);
+	});
+});
+
 describe('step 1: the optional Twingate app on this Mac (never `twingate status`: the Mac app has no CLI)', () => {
 	it('installs with brew install --cask twingate, opens it, and polls scutil --nc list until connected', async () => {
 		const ctx = serverCtx({platform: 'darwin', files: {'/opt/homebrew/bin/brew': 'brew'}});
 		ctx.runner.expect(
 			{argv: PS, stdout: ''},
+			{argv: BREW_LIST, exitCode: 1, stderr: "Error: Cask 'twingate' is not installed.\n"},
 			{argv: PS, stdout: ''},
+			{argv: BREW_LIST, exitCode: 1, stderr: "Error: Cask 'twingate' is not installed.\n"},
 			{
 				argv: ['brew', 'install', '--cask', 'twingate'],
 				check: (opts) => {
@@ -168,6 +214,30 @@ describe('step 1: the optional Twingate app on this Mac (never `twingate status`
 		expect(out.result.details).toContain('Twingate app (optional): running, connected (scutil --nc list).');
 		expect(out.events).toContainEqual(expect.objectContaining({type: 'step:progress', check: 'twingate-client', status: 'ok', message: 'Twingate is connected.'}));
 		expect(JSON.stringify(out.plan?.actions)).toContain('Open Twingate.app');
+	});
+
+	it('brew list --cask twingate says it is installed but the app is gone from /Applications: reinstall, never a no-op install', async () => {
+		const ctx = serverCtx({platform: 'darwin', dryRun: true, files: {'/opt/homebrew/bin/brew': 'brew'}});
+		const listed = {argv: BREW_LIST, stdout: '==> Pkg\nTwingate.pkg (Pkg)\n'};
+		ctx.runner.expect({argv: PS, stdout: ''}, listed, {argv: PS, stdout: ''}, listed);
+		const out = await runThrough(twingateNetwork, ctx, {connector: 'existing', connectorConfirmed: true, resourceConfirmed: true, twingateClient: 'use'}, 'dry-run');
+		ctx.runner.assertDone();
+		expect(out.result.details).toContain('Twingate app (optional): installed with Homebrew (brew list --cask twingate), but /Applications/Twingate.app is missing.');
+		const argvs = (out.plan?.actions ?? []).flatMap((a) => (a.kind === 'command' ? [a.argv] : []));
+		expect(argvs).toContainEqual(['brew', 'reinstall', '--cask', 'twingate']);
+		expect(argvs).not.toContainEqual(['brew', 'install', '--cask', 'twingate']);
+	});
+
+	it('the wait for the login can be skipped (--twingate-client-wait no): open -a Twingate, no polling, the check reports the state', async () => {
+		const ctx = serverCtx({platform: 'darwin', files: {'/Applications/Twingate.app': {dir: true}}});
+		const notRunning = {argv: ['pgrep', '-x', 'Twingate'], exitCode: 1};
+		ctx.runner.expect({argv: PS, stdout: ''}, notRunning, {argv: PS, stdout: ''}, notRunning, {argv: ['open', '-a', 'Twingate']}, {argv: PS, stdout: ''}, {argv: ['pgrep', '-x', 'Twingate'], stdout: '612\n'}, {argv: ['scutil', '--nc', 'list'], stdout: ''});
+		const out = await runThrough(twingateNetwork, ctx, {connector: 'existing', connectorConfirmed: true, resourceConfirmed: true, twingateClient: 'use', twingateClientWait: false});
+		ctx.runner.assertDone();
+		expect(ctx.clock.slept).toBe(0);
+		expect(out.result.status).toBe('warn');
+		expect(out.result.details).toContain('Twingate app (optional): running, not connected (scutil --nc list).');
+		expect(out.events).toContainEqual(expect.objectContaining({type: 'step:progress', check: 'twingate-client', status: 'warn', message: expect.stringContaining('Not waiting for the Twingate login')}));
 	});
 });
 

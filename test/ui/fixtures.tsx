@@ -2,6 +2,7 @@
 import {render} from 'ink-testing-library';
 import {Session} from '../../source/app/session.js';
 import type {Command, Options} from '../../source/cli/args.js';
+import type {Journal} from '../../source/core/journal.js';
 import type {Answers, Role, Step} from '../../source/core/types.js';
 import {STEPS} from '../../source/steps/index.js';
 import {App} from '../../source/ui/App.js';
@@ -51,12 +52,13 @@ export interface Mounted extends ReturnType<typeof render> {
 	exitCode: () => number | undefined;
 }
 
-export function mountApp(opts: {steps: Step[]; command?: Command; answers?: Answers; options?: Options; role?: Role; exitDelayMs?: number; interviews?: DriverInit['interviews']}): Mounted {
+export function mountApp(opts: {steps: Step[]; command?: Command; answers?: Answers; options?: Options; role?: Role; exitDelayMs?: number; interviews?: DriverInit['interviews']; doctorChecks?: DriverInit['doctorChecks']; journal?: Journal}): Mounted {
 	const ctx = makeCtx();
 	const session = new Session({ctx, answers: opts.answers ?? {}, steps: opts.steps, role: opts.role, ephemeral: true});
+	if (opts.journal) session.journal = opts.journal;
 	const asker = new InkAsker(ctx.controller.signal);
 	// The real interviews belong to the real steps; the fake steps ask nothing unless a test says so.
-	const driver = new Driver({session, command: opts.command ?? 'test', options: opts.options ?? {}, asker, interviews: opts.interviews ?? {}, afterStep: {}});
+	const driver = new Driver({session, command: opts.command ?? 'test', options: opts.options ?? {}, asker, interviews: opts.interviews ?? {}, afterStep: {}, doctorChecks: opts.doctorChecks});
 	let code: number | undefined;
 	const r = render(<App session={session} driver={driver} asker={asker} controller={ctx.controller} exitDelayMs={opts.exitDelayMs ?? 20} onExit={(c) => (code = c)} />);
 	return {...r, ctx, session, driver, asker, exitCode: () => code};

@@ -1,8 +1,10 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import {existsSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {cleanup} from 'ink-testing-library';
 import type {Plan, Step} from '../../source/core/types.js';
 import {KEY, lastDrawnFrame, press, tick, waitFor, waitForFrame} from '../support/ink-helpers.js';
+import {tempDir} from '../support/fake-ctx.js';
 import {mountApp, sixSteps} from './fixtures.js';
 
 afterEach(() => cleanup());
@@ -87,5 +89,32 @@ describe('setup in the Ink UI', () => {
 		expect(app.session.outcomes.get('connection-test')?.result.status).toBe('ok');
 		expect(lastDrawnFrame(app)).toContain('Done: ✓ 1 passed · - 2 skipped');
 		expect(app.exitCode()).toBe(0);
+	});
+});
+
+describe('commands without a screen of their own in the Ink UI', () => {
+	it('undo: its step-shaped action gets a screen (no step number), the plan, the confirmation and the flow\'s closing sentence', async () => {
+		const dir = tempDir();
+		const created = path.join(dir, 'created-by-the-wizard.txt');
+		writeFileSync(created, 'x\n');
+		const at = new Date().toISOString();
+		const app = mountApp({
+			command: 'undo',
+			role: 'client',
+			steps: sixSteps(),
+			journal: {schemaVersion: 1, role: 'client', updatedAt: at, steps: {}, runs: [{id: 'run1', at, files: [{path: created, backup: null, created: true}], commands: [], undone: false}], card: null},
+		});
+		let frame = await waitForFrame(app, (f) => f.includes('? Apply the 1 change(s)'));
+		expect(frame).toMatch(/› · .*Undo the last run/);
+		expect(frame).toContain('Plan (not applied yet):');
+		expect(frame).toContain(created);
+		expect(frame).not.toMatch(/Step 0/);
+		await press(app.stdin, 'y');
+		await waitFor(() => app.exitCode() !== undefined, 3000, 'exit');
+		frame = lastDrawnFrame(app);
+		expect(existsSync(created)).toBe(false);
+		expect(app.exitCode()).toBe(0);
+		expect(frame).toContain('✓ The changes of run run1 are reverted.');
+		expect(frame).toContain('Done: Reverted the changes of run run1.');
 	});
 });

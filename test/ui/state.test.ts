@@ -33,15 +33,32 @@ describe('UI state from events', () => {
 		expect(again.active).toBe('s');
 	});
 
-	it('collects doctor checks, warnings and the diagnosis', () => {
-		const state = fold([
+	it('collects doctor checks (running → slow → result, in start order), warnings and the diagnosis', () => {
+		const events: WizardEvent[] = [
 			{type: 'check:start', check: 'dns', layer: 'network', title: 'DNS'},
-			{type: 'check:slow', check: 'dns', afterMs: 5000},
+			{type: 'check:start', check: 'tg', layer: 'twingate', title: 'Twingate'},
+			{type: 'check:slow', check: 'dns', afterMs: 3000},
+		];
+		const slow = fold(events);
+		expect(slow.doctorChecks.map((c) => [c.key, c.status, c.slow])).toEqual([
+			['dns', 'running', true],
+			['tg', 'running', false],
+		]);
+		const state = fold([
+			...events,
 			{type: 'check:result', check: 'dns', layer: 'network', title: 'DNS', status: 'ok', detail: 'resolves', durationMs: 5},
+			// A slow event that arrives after the result changes nothing.
+			{type: 'check:slow', check: 'dns', afterMs: 3000},
 			{type: 'warning', message: 'journal unreadable'},
 			{type: 'diagnosis', cause: null, layer: null, message: 'All good.', fix: null, evidence: []},
 		]);
-		expect(state.doctorLines).toEqual([{key: 'dns', status: 'ok', message: '[network] DNS: resolves'}]);
+		expect(state.doctorChecks[0]).toEqual({key: 'dns', layer: 'network', title: 'DNS', status: 'ok', detail: 'resolves', slow: false, slowAfterMs: 0, durationMs: 5});
+		// A re-check (after a fix) starts the same line over, in place.
+		const again = reduceEvent(state, {type: 'check:start', check: 'dns', layer: 'network', title: 'DNS'});
+		expect(again.doctorChecks.map((c) => [c.key, c.status])).toEqual([
+			['dns', 'running'],
+			['tg', 'running'],
+		]);
 		expect(state.warnings).toEqual(['journal unreadable']);
 		expect(state.diagnosis?.message).toBe('All good.');
 	});

@@ -1,0 +1,162 @@
+/**
+ * `doctor` in the Ink UI: the checks as live panes grouped by layer (running → ok / warn / fail /
+ * crash, slow ones say so), the one-sentence diagnosis with its evidence and fix, the performance
+ * pane (--perf), and what `f` did: the owning step's plan and result, then before/after from the
+ * re-check. "Fixed" is only ever said when the re-check no longer finds the cause.
+ */
+import {Box, Text} from 'ink';
+import {Spinner} from '@inkjs/ui';
+import type {Diagnosis as DoctorDiagnosis} from '../doctor/diagnose.js';
+import {LAYERS} from '../doctor/types.js';
+import {MARK} from '../views/format.js';
+import type {DoctorView} from './driver.js';
+import type {DoctorLine} from './state.js';
+import {statusColor} from './theme.js';
+
+function seconds(ms: number): string {
+	return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function CheckLine({line, live}: {line: DoctorLine; live: boolean}) {
+	if (line.status === 'running') {
+		const label = line.slow ? `${line.title}: still running after ${Math.round(line.slowAfterMs / 1000)} s (slow)` : `${line.title}: running…`;
+		if (live) return <Spinner label={label} />;
+		return (
+			<Text color="gray">
+				{MARK.skipped} {line.title}: stopped before it finished
+			</Text>
+		);
+	}
+	return (
+		<Text>
+			<Text color={statusColor(line.status)}>{MARK[line.status]}</Text> {line.title}
+			{line.detail ? `: ${line.status === 'crash' && !line.detail.startsWith('crashed') ? `crashed: ${line.detail}` : line.detail}` : ''}
+			{line.durationMs >= 1000 ? <Text dimColor> ({seconds(line.durationMs)})</Text> : null}
+		</Text>
+	);
+}
+
+/** The checks grouped by layer in LAYERS order; layers with no check on this machine are named on one line. */
+export function DoctorPanes({checks, live}: {checks: DoctorLine[]; live: boolean}) {
+	const known = new Set<string>(LAYERS.map((l) => l.id));
+	const groups = [...LAYERS.map((l) => ({id: l.id as string, title: l.title})), ...[...new Set(checks.map((c) => c.layer))].filter((id) => !known.has(id)).map((id) => ({id, title: id}))];
+	const used = groups.filter((g) => checks.some((c) => c.layer === g.id));
+	const unused = groups.filter((g) => !checks.some((c) => c.layer === g.id));
+	const done = checks.filter((c) => c.status !== 'running').length;
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1}>
+			<Text dimColor>
+				Doctor checks{checks.length ? ` · ${done} of ${checks.length} done` : ''}
+			</Text>
+			{checks.length === 0 ? <Text dimColor>{live ? 'Starting the checks…' : 'No checks ran.'}</Text> : null}
+			{used.map((g) => (
+				<Box key={g.id} flexDirection="column">
+					<Text bold>{g.title}</Text>
+					{checks
+						.filter((c) => c.layer === g.id)
+						.map((c) => (
+							<Box key={c.key} marginLeft={2}>
+								<CheckLine line={c} live={live} />
+							</Box>
+						))}
+				</Box>
+			))}
+			{checks.length && unused.length ? <Text dimColor>Not checked on this machine: {unused.map((g) => g.title).join(', ')}</Text> : null}
+		</Box>
+	);
+}
+
+export function DiagnosisBlock({diagnosis, prefix, fixKey}: {diagnosis: DoctorDiagnosis; prefix?: string; fixKey: string | null}) {
+	const layer = diagnosis.layer ? LAYERS.find((l) => l.id === diagnosis.layer)?.title ?? diagnosis.layer : null;
+	return (
+		<Box flexDirection="column">
+			<Text bold color={diagnosis.cause ? 'red' : 'green'}>
+				{prefix ?? 'Diagnosis'}
+				{diagnosis.cause && layer ? ` (${layer})` : ''}: {diagnosis.message}
+			</Text>
+			{diagnosis.evidence.map((e, i) => (
+				<Text key={i} dimColor>
+					{'  '}evidence: {e.check}: {e.saw}
+				</Text>
+			))}
+			{diagnosis.fix ? <Text color="yellow">{'  '}Fix: {diagnosis.fix}</Text> : null}
+			{fixKey ? <Text color="cyan">{'  '}{fixKey}</Text> : null}
+		</Box>
+	);
+}
+
+interface Latency {
+	min: number;
+	p50: number;
+	p95: number;
+}
+
+/** The guide's "Monitor latency", measured (doctor --perf). */
+export function PerfPane({perf}: {perf: Record<string, unknown>}) {
+	const t = perf.tunnelLatencyMs as Latency | null | undefined;
+	const l = perf.localLatencyMs as Latency | null | undefined;
+	const num = (v: unknown) => (typeof v === 'number' ? v : null);
+	const added = num(perf.addedLatencyMs);
+	const first = num(perf.firstTokenMs);
+	const tps = num(perf.tokensPerSecond);
+	const rows = [
+		t ? `Through the tunnel: p50 ${t.p50} ms · min ${t.min} ms · p95 ${t.p95} ms` : null,
+		l ? `On 127.0.0.1:       p50 ${l.p50} ms · min ${l.min} ms · p95 ${l.p95} ms` : null,
+		added !== null ? `The tunnel adds ${added} ms (measured, p50 difference)` : null,
+		first !== null ? `First token: ${first} ms${tps !== null ? ` · ${tps} tokens/s` : ''}` : tps !== null ? `${tps} tokens/s` : null,
+	].filter((r): r is string => r !== null);
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1}>
+			<Text dimColor>Performance</Text>
+			{rows.length ? rows.map((r) => <Text key={r}>{r}</Text>) : <Text dimColor>No measurement: pass --url (the address AIlice uses) to measure through the tunnel.</Text>}
+			{perf.coldLoad ? (
+				<Text color="yellow">
+					{MARK.warn} The first request waited {String(perf.loadMs)} ms for the model to load: keep it loaded with OLLAMA_KEEP_ALIVE.
+				</Text>
+			) : null}
+		</Box>
+	);
+}
+
+/** Checks whose status changed between the run before the fix and the re-check. */
+function changes(view: DoctorView): {title: string; from: string; to: string}[] {
+	if (!view.before || !view.report) return [];
+	const out: {title: string; from: string; to: string}[] = [];
+	for (const after of view.report.records) {
+		const before = view.before.records.find((r) => r.id === after.id);
+		if (before && before.status !== after.status) out.push({title: after.title, from: before.status, to: after.status});
+	}
+	return out;
+}
+
+/** What `f` did, and the before/after from the re-check. */
+export function FixResult({view}: {view: DoctorView}) {
+	const fix = view.fix;
+	if (!fix) return null;
+	const head = `Fix by step ${fix.number} (${fix.title})`;
+	if (fix.error) return <Text color="red">{MARK.crash} {head} stopped with an error: {fix.error}</Text>;
+	if (!fix.available) return <Text color="yellow">{MARK.warn} {head} is not available in this version: do it by hand as the Fix line says.</Text>;
+	const before = view.before?.diagnosis;
+	const after = view.report?.diagnosis;
+	let verdict: {mark: string; color: string; text: string};
+	if (!fix.applied) verdict = {mark: MARK.skipped, color: 'gray', text: `${head} was not applied${fix.result ? `: ${fix.result}` : ''}. Nothing was changed.`};
+	else if (fix.verified && after && !after.cause) verdict = {mark: MARK.ok, color: 'green', text: `Fixed: ${head} was applied and the re-check passed.`};
+	else if (fix.verified) verdict = {mark: MARK.warn, color: 'yellow', text: `${head} was applied and the re-check no longer finds that problem, but another one remains (below).`};
+	else verdict = {mark: MARK.fail, color: 'red', text: `Not fixed: ${head} ran${fix.result ? ` (${fix.result})` : ''}, but the re-check still finds a problem.`};
+	const changed = changes(view);
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={verdict.color} paddingX={1}>
+			<Text color={verdict.color} bold>
+				{verdict.mark} {verdict.text}
+			</Text>
+			{before ? <Text>Before: {before.message}</Text> : null}
+			{after && view.before ? <Text>After:  {after.message}</Text> : null}
+			{changed.map((c) => (
+				<Text key={c.title} dimColor>
+					{'  '}
+					{c.title}: {c.from} → {c.to}
+				</Text>
+			))}
+		</Box>
+	);
+}
