@@ -58,12 +58,31 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 
 	async function runCommand(cmd: string, args: string[], opts: CommandOptions, shown: string): Promise<CommandResult> {
 		const started = performance.now();
+		// A non-interactive command runs in its own process group, so a timeout or Ctrl-C kills
+		// everything it started (a wrapper script's children too), not only the direct child.
+		const group = !opts.interactive;
+		let timedOut = false;
+		let subPid: number | undefined;
+		const killGroup = (sig: NodeJS.Signals) => {
+			if (!group || subPid === undefined) return;
+			try {
+				process.kill(-subPid, sig);
+			} catch {
+				// already gone
+			}
+		};
+		const onAbort = () => {
+			killGroup('SIGTERM');
+			setTimeout(() => killGroup('SIGKILL'), 2000).unref();
+		};
+		const limit = opts.interactive ? undefined : (opts.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+		let timer: NodeJS.Timeout | undefined;
 		try {
 			const {execa} = await loadExeca();
-			const result = await execa(cmd, args, {
+			const sub = execa(cmd, args, {
 				reject: false,
 				shell: false,
-				timeout: opts.interactive ? undefined : (opts.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS),
+				detached: group,
 				cancelSignal: signal,
 				forceKillAfterDelay: 2000,
 				input: opts.input,
@@ -74,6 +93,17 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 				stripFinalNewline: false,
 				maxBuffer: 8 * 1024 * 1024,
 			});
+			subPid = sub.pid;
+			signal.addEventListener('abort', onAbort, {once: true});
+			if (limit !== undefined) {
+				timer = setTimeout(() => {
+					timedOut = true;
+					killGroup('SIGKILL');
+					sub.kill('SIGKILL');
+				}, limit);
+				timer.unref();
+			}
+			const result = await sub;
 			const durationMs = Math.round(performance.now() - started);
 			const notFound = (result as {code?: string}).code === 'ENOENT';
 			const out = {
@@ -81,7 +111,7 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 				stdout: typeof result.stdout === 'string' ? result.stdout : '',
 				stderr: typeof result.stderr === 'string' ? result.stderr : '',
 				durationMs,
-				timedOut: Boolean(result.timedOut),
+				timedOut: timedOut || Boolean(result.timedOut),
 				notFound,
 			};
 			log.log('debug', `ran ${shown}`, {exitCode: out.exitCode, durationMs, timedOut: out.timedOut, notFound});
@@ -89,7 +119,10 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 		} catch (error) {
 			const durationMs = Math.round(performance.now() - started);
 			log.log('warn', `could not run ${shown}: ${(error as Error).message}`);
-			return {exitCode: null, stdout: '', stderr: String((error as Error).message), durationMs, timedOut: false, notFound: false};
+			return {exitCode: null, stdout: '', stderr: String((error as Error).message), durationMs, timedOut, notFound: false};
+		} finally {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', onAbort);
 		}
 	}
 }
