@@ -29,6 +29,7 @@ export function doctorInput(session: Session, options: Options, role: Role): Doc
 		model: session.answers.model as string | undefined,
 		alias: (session.answers.alias as string | undefined) ?? (session.journal?.steps['client-address']?.answers.alias as string | undefined),
 		ailiceConfig: session.answers.ailiceConfig as string | undefined,
+		dockerProbe: (session.answers.dockerProbe as string | undefined) ?? (session.journal?.steps['ollama-remote-access']?.answers.dockerProbe as string | undefined),
 		timeoutMs: options['timeout-ms'] ?? DOCTOR_TIMEOUT_MS,
 		samples: options.samples ?? 10,
 		perf: Boolean(options.perf),

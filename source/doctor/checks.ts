@@ -88,7 +88,7 @@ const ollamaListen: DoctorCheck = {
 	roles: ['server'],
 	required: true,
 	fixStep: 'ollama-remote-access',
-	async run(ctx, _input, memo) {
+	async run(ctx, input, memo) {
 		const s = await listenerSummary(ctx, memo);
 		if ('error' in s) return {status: 'fail', detail: s.error};
 		const evidence = {state: s.state, address: s.address, pids: s.pids};
@@ -96,6 +96,8 @@ const ollamaListen: DoctorCheck = {
 			case 'none':
 				return {status: 'fail', detail: s.sentence, cause: 'ollama-not-running', evidence};
 			case 'loopback':
+				// A Docker Connector on this Mac that reached a loopback-only Ollama (step 2's probe) needs no wider bind (twingate.md §4 A).
+				if (input.dockerProbe === 'reachable') return {status: 'ok', detail: `${s.sentence} The Docker Connector on this machine reaches it (step 2's probe passed), so no wider bind is needed.`, evidence};
 				return {status: 'fail', detail: `${s.sentence} Only this machine can connect; a Connector elsewhere cannot.`, cause: 'loopback-bind', evidence};
 			case 'duplicate':
 				return {status: 'fail', detail: s.sentence, cause: 'two-servers', evidence};

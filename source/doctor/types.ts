@@ -43,6 +43,8 @@ export interface DoctorInput {
 	url?: OllamaUrl;
 	model?: string;
 	alias?: string;
+	/** Step 2's Docker probe result from this run or the journal: `reachable` means a loopback bind is fine. */
+	dockerProbe?: string;
 	/** --ailice-config: where AIlice's config.json is, if not the default. */
 	ailiceConfig?: string;
 	timeoutMs: number;

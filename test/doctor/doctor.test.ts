@@ -149,6 +149,13 @@ describe('doctor on the Ollama host (Linux server)', () => {
 		expect(diagnosis.fixStep).toBe('ollama-remote-access');
 	});
 
+	it('loopback is fine when step 2 recorded that the Docker Connector on this machine reaches Ollama', async () => {
+		const ss = 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      4096   127.0.0.1:11434   0.0.0.0:*    users:(("ollama",pid=8484,fd=3))\n';
+		const {records, diagnosis} = await doctor(serverCtx(ss, `127.0.0.1:${server.port}`), input('server', {dockerProbe: 'reachable'}));
+		expect(records.find((r) => r.id === 'ollama.listen')?.status).toBe('ok');
+		expect(diagnosis.cause).toBeNull();
+	});
+
 	it('healthy and exposed on all interfaces (F4): ok, with a security finding about 0.0.0.0', async () => {
 		const ss = 'tcp   LISTEN 0      4096   *:11434   *:*    users:(("ollama",pid=8484,fd=3))\n';
 		const {records, diagnosis} = await doctor(serverCtx(ss, `127.0.0.1:${server.port}`), input('server'));
