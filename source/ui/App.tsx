@@ -70,7 +70,10 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	const doctorView = drv.doctor;
 	const fixStep = doctorView?.report?.diagnosis.fixStep ? steps.find((s) => s.id === doctorView.report?.diagnosis.fixStep) : undefined;
 	/** The doctor found something the wizard can fix itself: `f` is offered and the screen waits for it. */
-	const fixOffered = doctor && inputActive && doctorView?.stage === 'done' && drv.phase === 'done' && Boolean(fixStep?.available) && !session.ctx.signal.aborted;
+	const fixHere = Boolean(fixStep?.available && (!session.role || fixStep.roles.includes(session.role)));
+	const fixOffered = doctor && inputActive && doctorView?.stage === 'done' && drv.phase === 'done' && fixHere && !session.ctx.signal.aborted;
+	/** The fix is a step of the other machine: say where to run it instead of offering `f`. */
+	const fixElsewhere = fixStep && session.role && !fixStep.roles.includes(session.role) ? `The fix is step ${fixStep.number} (${fixStep.title}) on ${fixStep.roles[0] === 'server' ? 'the Ollama host' : 'the AIlice side'}: run \`ollama-tunnel-wizard doctor --role ${fixStep.roles[0]} --fix\` there.` : null;
 
 	useEffect(() => {
 		void driver.start();
@@ -229,7 +232,7 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 					steps={steps}
 					role={session.role}
 					live={live}
-					fixKey={fixOffered && fixStep ? `press f: the wizard fixes it with step ${fixStep.number} (${fixStep.title}): plan, your confirmation, apply, then every check again` : null}
+					fixKey={fixOffered && fixStep ? `press f: the wizard fixes it with step ${fixStep.number} (${fixStep.title}): plan, your confirmation, apply, then every check again` : doctorView?.stage === 'done' ? fixElsewhere : null}
 					pending={pending && exitCode === null ? <Prompt pending={pending} asker={asker} inputActive={inputActive} /> : null}
 					confirmingStep={pending?.kind === 'confirm' ? pending.stepId : null}
 					command={driver.command}

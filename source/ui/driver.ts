@@ -240,6 +240,7 @@ export class Driver {
 		if (!d.report.diagnosis.fixStep) return d.report.diagnosis.cause ? 'The wizard cannot fix this itself: do what the Fix line says.' : 'Nothing to fix: every required check passed.';
 		const step = this.session.steps.find((s) => s.id === d.report?.diagnosis.fixStep);
 		if (step && !step.available) return `The fix belongs to step ${step.number} (${step.title}), which is not available in this version: do what the Fix line says.`;
+		if (step && this.session.role && !step.roles.includes(this.session.role)) return `The fix is step ${step.number} (${step.title}), which runs on the other machine: run \`ollama-tunnel-wizard doctor --role ${step.roles[0]} --fix\` there.`;
 		return null;
 	}
 

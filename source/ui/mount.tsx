@@ -4,7 +4,7 @@
  * A command that needs the real terminal (sudo) gets it: the UI unmounts around it and comes back.
  */
 import {render, type Instance} from 'ink';
-import {EXIT} from '../core/exit-codes.js';
+import {CancelledError, EXIT} from '../core/exit-codes.js';
 import {nonInteractiveAsker} from '../app/asker.js';
 import type {Session} from '../app/session.js';
 import type {ParsedArgs} from '../cli/args.js';
@@ -54,6 +54,15 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 	});
 	const previousTerminal = session.ctx.terminal;
 	session.ctx.terminal = terminal;
+	// While the UI is up, SIGINT/SIGTERM (Ctrl-C during a hand-over, when the terminal is not raw, or
+	// a kill) cancel like q. Keeping a listener of our own also stops signal-exit (Ink's exit hook)
+	// from re-raising the signal once the entry point's one-shot handler has run, which would kill
+	// the process before the UI could show "Cancelled" and exit 130.
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (!controller.signal.aborted) controller.abort(new CancelledError(`received ${signal}`));
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
 
 	try {
 		for (;;) {
@@ -75,6 +84,8 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 	} finally {
 		instance.cleanup();
 		session.ctx.terminal = previousTerminal;
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
 	}
 	// Whatever still runs (a check after a quit) is cancelled; nothing of ours keeps the process alive.
 	if (code === EXIT.cancelled && !controller.signal.aborted) controller.abort();

@@ -19,7 +19,7 @@ export function runSummary(command: Command, session: Session, driver: DriverSta
 			failed: true,
 		};
 	}
-	if (command === 'doctor' && driver.doctor?.report) return doctorSummaryLine(driver, exitCode);
+	if (command === 'doctor' && driver.doctor?.report) return doctorSummaryLine(session, driver, exitCode);
 	const counts = {ok: 0, warn: 0, fail: 0, crash: 0, skipped: 0};
 	for (const o of session.outcomes.values()) counts[o.result.status]++;
 	const parts = [
@@ -38,7 +38,7 @@ export function runSummary(command: Command, session: Session, driver: DriverSta
 }
 
 /** The doctor's end line: the checks of the latest run (after a fix: the re-check), and what to run next. */
-function doctorSummaryLine(driver: DriverState, exitCode: number): RunSummary {
+function doctorSummaryLine(session: Session, driver: DriverState, exitCode: number): RunSummary {
 	const report = driver.doctor?.report;
 	const counts = {ok: 0, warn: 0, fail: 0, crash: 0, skipped: 0};
 	for (const r of report?.records ?? []) if (r.status !== 'running') counts[r.status]++;
@@ -52,6 +52,12 @@ function doctorSummaryLine(driver: DriverState, exitCode: number): RunSummary {
 	const failed = exitCode !== 0;
 	const what = parts.length ? parts.join(' · ') : 'no checks ran';
 	let next: string | null = null;
-	if (failed) next = report?.diagnosis.fixStep ? 'Fix it with `ollama-tunnel-wizard doctor --fix` (or f here), then run doctor again.' : 'Do what the Fix line says, then run `ollama-tunnel-wizard doctor` again.';
+	if (failed) {
+		const step = report?.diagnosis.fixStep ? session.steps.find((s) => s.id === report.diagnosis.fixStep) : undefined;
+		const here = step?.available && (!session.role || step.roles.includes(session.role));
+		if (step && here) next = 'Let the wizard fix it with `ollama-tunnel-wizard doctor --fix` (f in this screen), then run doctor again.';
+		else if (step?.available && session.role) next = `Run \`ollama-tunnel-wizard doctor --role ${step.roles[0]} --fix\` on ${step.roles[0] === 'server' ? 'the Ollama host' : 'the AIlice side'}, then run doctor here again.`;
+		else next = 'Do what the Fix line says, then run `ollama-tunnel-wizard doctor` again.';
+	}
 	return {text: `Doctor ${failed ? 'found problems' : 'finished'}: ${what}`, next, failed};
 }

@@ -29,12 +29,12 @@ describe.skipIf(!support.run)('terminal hand-over in a real terminal (tmux)', ()
 		run = undefined;
 	});
 
-	it('sudo gets the terminal for its password prompt, then the wizard comes back and finishes', async () => {
+	/** `undo` of a run that moved a system file aside with sudo: undo moves it back, with sudo. */
+	function undoWithSudo(): {r: PtyRun; passwordFile: string; moved: string; original: string} {
 		run = PtyRun.prepare();
 		const r = run;
 		const passwordFile = path.join(r.dir, 'password-read-by-sudo');
 		const bin = r.fakeCommand('sudo', FAKE_SUDO(passwordFile));
-		// The last run "copied" a system file aside; undo moves it back, with sudo.
 		const moved = path.join(r.dir, 'override.conf.bak');
 		const original = path.join(r.dir, 'override.conf');
 		writeFileSync(moved, '[Service]\n');
@@ -52,10 +52,18 @@ describe.skipIf(!support.run)('terminal hand-over in a real terminal (tmux)', ()
 			}),
 		);
 		r.start({args: ['undo'], pathPrepend: [bin]});
+		return {r, passwordFile, moved, original};
+	}
 
+	async function toPasswordPrompt(r: PtyRun): Promise<string> {
 		await r.waitFor((screen) => screen.includes('? Apply the 1 change(s)') && screen.includes('$ sudo mv'));
 		r.press('y');
-		const handedOver = await r.waitFor('[sudo] password for tester:');
+		return r.waitFor('[sudo] password for tester:');
+	}
+
+	it('sudo gets the terminal for its password prompt, then the wizard comes back and finishes', async () => {
+		const {r, passwordFile, moved, original} = undoWithSudo();
+		const handedOver = await toPasswordPrompt(r);
 		// The UI stepped aside: its frame is gone and one line says what runs.
 		expect(handedOver).toContain('▸ Running `sudo mv');
 		expect(handedOver).toContain('sudo may ask for your password');
@@ -73,6 +81,23 @@ describe.skipIf(!support.run)('terminal hand-over in a real terminal (tmux)', ()
 		expect(back).toContain(`The changes of run run1 are reverted.`);
 		// Never echoed: the password is not on the screen.
 		expect(r.screen()).not.toContain('pa55');
+		const stty = r.sttyAfterExit();
+		expect(sttyFlag(stty, 'icanon'), stty).toBe(true);
+		expect(sttyFlag(stty, 'echo'), stty).toBe(true);
+		expect(r.cursorVisible()).toBe(true);
+	});
+
+	it('Ctrl-C at the sudo prompt (a real SIGINT: the terminal is not raw then) stops sudo; the wizard says cancelled and exits 130', async () => {
+		const {r, passwordFile, moved, original} = undoWithSudo();
+		await toPasswordPrompt(r);
+		r.press('C-c');
+		const {code, waitedMs} = await r.waitForExit(10_000);
+		expect(code).toBe(130);
+		expect(waitedMs).toBeLessThan(5000);
+		expect(r.screen()).toContain('Cancelled');
+		expect(existsSync(passwordFile)).toBe(false);
+		expect(existsSync(moved)).toBe(true);
+		expect(existsSync(original)).toBe(false);
 		const stty = r.sttyAfterExit();
 		expect(sttyFlag(stty, 'icanon'), stty).toBe(true);
 		expect(sttyFlag(stty, 'echo'), stty).toBe(true);

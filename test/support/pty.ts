@@ -108,6 +108,9 @@ export class PtyRun {
 			...opts.env,
 		};
 		const script = [
+			// Job control, as in a user's shell: the CLI runs in its own process group, the terminal's
+			// foreground group, so a Ctrl-C that is a real SIGINT (raw mode off) reaches it, not this wrapper.
+			'set -m',
 			// vitest runs with CI=true: the CLI must see a real interactive terminal.
 			'unset CI CONTINUOUS_INTEGRATION FORCE_COLOR NO_COLOR',
 			...Object.entries(env).map(([k, v]) => `export ${k}=${shQuote(v)}`),

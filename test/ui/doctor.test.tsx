@@ -152,6 +152,19 @@ describe('doctor in the Ink UI', () => {
 		expect(app.exitCode()).toBe(0);
 	});
 
+	it('a fix that belongs to the other machine is not offered here; the screen says where to run it', async () => {
+		const state = {applied: 0, fixed: false};
+		const app = mountApp({command: 'doctor', role: 'client', steps: sixSteps({}, {'ollama-remote-access': fixableStep(state, true)}), doctorChecks: [listening(state)]});
+		const frame = await waitForFrame(app, (f) => f.includes('Diagnosis'));
+		expect(frame).not.toContain('press f');
+		expect(frame).toMatch(/on the Ollama host: run\s+`ollama-tunnel-wizard doctor --role server --fix` there/);
+		expect(frame).toMatch(/Run `ollama-tunnel-wizard doctor --role server --fix` on the Ollama host, then run doctor here\s+again\./);
+		await press(app.stdin, 'f');
+		await waitFor(() => app.exitCode() !== undefined, 3000, 'exit');
+		expect(state.applied).toBe(0);
+		expect(app.exitCode()).toBe(1);
+	});
+
 	it('never says fixed when the re-check still fails', async () => {
 		const state = {applied: 0, fixed: false};
 		const app = mountApp({
