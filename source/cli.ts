@@ -24,12 +24,17 @@ async function entry(): Promise<number> {
 		return 0;
 	}
 	const controller = new AbortController();
+	// First Ctrl-C/SIGTERM: abort everything (children are killed) and exit 130 once the flow unwinds.
+	// A second one exits at once. The listeners stay, so Node never falls back to dying mid-write.
+	let signalled = false;
 	const onSignal = (signal: NodeJS.Signals) => {
-		controller.abort(new Error(`received ${signal}`));
 		process.exitCode = 130;
+		if (signalled) process.exit(130);
+		signalled = true;
+		controller.abort(new Error(`received ${signal}`));
 	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
 	// A reader that goes away (`| head`) must not crash the run mid-apply: stop writing, finish the work.
 	let stdoutOpen = true;
 	let stderrOpen = true;

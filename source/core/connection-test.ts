@@ -141,7 +141,8 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 			progress(name, 'ok', done(value));
 			return value;
 		} catch (error) {
-			progress(name, 'fail', error instanceof Failure ? error.diagnosis.message : String(error));
+			// A cancel (Ctrl-C) is not a failed check: say nothing, the run reports "Cancelled".
+			if (!ctx.signal.aborted) progress(name, 'fail', error instanceof Failure ? error.diagnosis.message : String(error));
 			throw error;
 		}
 	};
