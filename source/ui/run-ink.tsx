@@ -13,12 +13,11 @@ export async function runInk(opts: {session: Session; parsed: ParsedArgs; contro
 	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) {
 		if (process.env[key] === '') delete process.env[key];
 	}
-	const cardBefore = opts.session.journal?.card ?? null;
 	const {mountInk} = await import('./mount.js');
 	const code = await mountInk(opts);
 	// Ink wraps long lines with hard line breaks inside its boxes; the connection card must be copied
 	// whole, so once the UI is gone it is printed again as one plain line.
 	const card = opts.session.journal?.card ?? null;
-	if (card && card !== cardBefore) process.stdout.write(`\nConnection card (paste it on the AIlice side, or pass it as --card):\n${card}\n`);
+	if (card && opts.session.outcomes.has('client-address')) process.stdout.write(`\nConnection card (paste it on the AIlice side, or pass it as --card):\n${card}\n`);
 	return code;
 }
