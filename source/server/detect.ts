@@ -4,7 +4,6 @@
  * launchctl (ollama.md §6 "Detection recipe"; §5.1 "CLI side effect").
  */
 import path from 'node:path';
-import {parse as parsePlist} from 'plist';
 import {NetError, type Ctx} from '../core/context.js';
 import {isCloudModel, tagsReply, versionReply} from '../core/ollama-api.js';
 import {parseSystemctlIsActive, type SystemdActiveState} from '../parsers/docker.js';
@@ -97,8 +96,10 @@ async function readTextSafe(ctx: Ctx, p: string): Promise<string | null> {
 }
 
 /** The binary a LaunchAgent plist runs (`ProgramArguments[0]` or `Program`), or null. */
-export function plistProgram(text: string): string | null {
+export async function plistProgram(text: string): Promise<string | null> {
 	try {
+		// plist (and its XML parser) loads only when a plist is read: it is not needed to draw the first screen.
+		const {parse: parsePlist} = await import('plist');
 		const value = parsePlist(text) as Record<string, unknown>;
 		const args = value.ProgramArguments;
 		if (Array.isArray(args) && typeof args[0] === 'string') return args[0];
@@ -132,7 +133,7 @@ export async function detectInstalls(ctx: Ctx): Promise<OllamaInstall[]> {
 		const agentPath = agentPlistPath(ctx.home);
 		const agentText = await readTextSafe(ctx, agentPath);
 		if (agentText !== null) {
-			const program = plistProgram(agentText);
+			const program = await plistProgram(agentText);
 			found.push({kind: 'agent', binary: program ?? '(unreadable plist)', evidence: `${agentPath} exists`, source: agentText});
 		}
 		// A bare binary: /usr/local/bin/ollama that is a real file (a symlink there is the app's or brew's link).

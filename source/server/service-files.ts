@@ -7,7 +7,6 @@
  *   header (a drop-in without it is ignored, F21) and `Environment="OLLAMA_HOST=…"` (seed-corrections #10).
  */
 import path from 'node:path';
-import {build} from 'plist';
 import {AGENT_LABEL} from './detect.js';
 
 export interface AgentSpec {
@@ -24,8 +23,10 @@ export function agentLogPath(home: string): string {
 }
 
 /** The LaunchAgent plist: Label, ProgramArguments [binary, serve], EnvironmentVariables.OLLAMA_HOST, RunAtLoad, KeepAlive, logs. */
-export function buildAgentPlist(spec: AgentSpec): string {
+export async function buildAgentPlist(spec: AgentSpec): Promise<string> {
 	if (!path.isAbsolute(spec.binary)) throw new Error(`the LaunchAgent needs an absolute binary path, got ${spec.binary}`);
+	// Loaded on use: the plist builder is only needed when a plan writes the LaunchAgent.
+	const {build} = await import('plist');
 	const log = agentLogPath(spec.home);
 	return `${build({
 		Label: AGENT_LABEL,

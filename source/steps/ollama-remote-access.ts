@@ -311,7 +311,7 @@ function agentBinary(method: Method, state: ServerState | null): string {
 	return bin;
 }
 
-function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null, method: Method, bind: {host: string; port: number; value: string}): {actions: PlannedAction[]; notes: string[]} {
+async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null, method: Method, bind: {host: string; port: number; value: string}): Promise<{actions: PlannedAction[]; notes: string[]}> {
 	const actions: PlannedAction[] = [];
 	const notes: string[] = [];
 	const uid = state?.uid ?? SIMULATED_UID;
@@ -408,7 +408,7 @@ function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null, metho
 		path: plistPath,
 		why: `The LaunchAgent runs ${binary} serve with OLLAMA_HOST=${bind.value}, at login and kept alive; logs go to ~/Library/Logs/ollama-server.log`,
 		before: state?.installs.find((i) => i.kind === 'agent')?.source ?? null,
-		after: buildAgentPlist({binary, bind: bind.value, home}),
+		after: await buildAgentPlist({binary, bind: bind.value, home}),
 		mode: 0o644,
 	});
 	actions.push({kind: 'command', argv: ['plutil', '-lint', plistPath], why: 'Check that the plist is valid before launchd reads it'});
@@ -546,7 +546,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 		if (option && !option.usable) throw new UsageError(`--method app-setting: ${option.reason}`);
 	}
 	const bind = checkedBind(method === 'app-setting' ? '0.0.0.0:11434' : (a.bind ?? `0.0.0.0:${OLLAMA_PORT}`));
-	const built = ctx.platform === 'darwin' ? darwinPlan(ctx, a, state, method, bind) : linuxPlan(ctx, state, bind);
+	const built = ctx.platform === 'darwin' ? await darwinPlan(ctx, a, state, method, bind) : linuxPlan(ctx, state, bind);
 	const notes = [...built.notes];
 	if (!a.method) notes.unshift(`Method ${method}: the one that fits the install found here.`);
 	if (!a.bind && method !== 'app-setting') notes.unshift(`Bind ${bind.value}: the guide's choice (pass --bind <LAN IP>:${port} to listen on one interface only).`);

@@ -224,7 +224,7 @@ describe('step 2 on macOS: two servers (F3)', () => {
 	it('app on 127.0.0.1 plus an old LaunchAgent on *: a finding of its own; the plan keeps one', async () => {
 		const ctx = mac(APP);
 		const plist = plistAt(ctx);
-		const old = buildAgentPlist({binary: '/usr/local/bin/ollama', bind: '0.0.0.0:11434', home: ctx.home});
+		const old = await buildAgentPlist({binary: '/usr/local/bin/ollama', bind: '0.0.0.0:11434', home: ctx.home});
 		mkdirSync(path.dirname(plist), {recursive: true});
 		writeFileSync(plist, old);
 		const agent4242 = launchctlPrint({label: AGENT_LABEL, program: '/usr/local/bin/ollama', pid: 4242, host: '0.0.0.0:11434'});
@@ -257,7 +257,7 @@ describe('step 2 on macOS: two servers (F3)', () => {
 		const ctx = mac(APP);
 		writeFileSync(path.join(ctx.dir, 'x'), '');
 		mkdirSync(path.dirname(plistAt(ctx)), {recursive: true});
-		writeFileSync(plistAt(ctx), buildAgentPlist({binary: '/usr/local/bin/ollama', bind: '0.0.0.0:11434', home: ctx.home}));
+		writeFileSync(plistAt(ctx), await buildAgentPlist({binary: '/usr/local/bin/ollama', bind: '0.0.0.0:11434', home: ctx.home}));
 		ctx.runner.expect(...detectApp(LSOF_F3, {agent: launchctlPrint({label: AGENT_LABEL, program: '/usr/local/bin/ollama', pid: 4242})}));
 		const out = await runThrough(ollamaRemoteAccess, ctx, {}, 'check');
 		ctx.runner.assertDone();
