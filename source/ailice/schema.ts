@@ -6,7 +6,7 @@
  * provider, `modelID`, `agentModelConfig.DEFAULT`) or make the file unusable as a whole; `warnings`
  * concern other parts the wizard does not own (reported, never "fixed").
  */
-import {z} from 'zod';
+import * as z from 'zod';
 
 /** ailice.md §5 "Wrappers that exist"; AModelOllama does not exist (seed-corrections #17). */
 export const WRAPPERS = ['AModelChatGPT', 'AModelMistral', 'AModelAnthropic', 'AModelCausalLM', 'AModelLLAMA'] as const;

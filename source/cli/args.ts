@@ -3,7 +3,7 @@
  * UsageError naming the flag, the value and the rule (exit 2, no stack trace).
  */
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {z} from 'zod';
+import * as z from 'zod';
 import {UsageError} from '../core/exit-codes.js';
 import {parseOllamaUrl} from '../core/url.js';
 import {validateModelName} from '../core/ollama-api.js';

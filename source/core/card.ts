@@ -17,7 +17,7 @@
  *
  * base64url is RFC 4648 §5 (`-` and `_`, no padding needed; padding is accepted).
  */
-import {z} from 'zod';
+import * as z from 'zod';
 import {validateModelName} from './ollama-api.js';
 import {parseOllamaUrl} from './url.js';
 

@@ -4,7 +4,7 @@
  * Secrets never enter it: answers whose name looks secret are dropped and values are redacted.
  */
 import path from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod';
 import type {FileSystem, SecretRegistry} from './context.js';
 import {timestamp} from './real-context.js';
 import type {StepStatus} from './types.js';

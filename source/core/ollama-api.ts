@@ -2,7 +2,7 @@
  * Shapes of Ollama's HTTP API replies (ollama.md §7), validated with zod so that a reply with wrong
  * types is a classified `not-ollama` failure rather than a crash.
  */
-import {z} from 'zod';
+import * as z from 'zod';
 
 export const versionReply = z.object({version: z.string().min(1)});
 

@@ -2,7 +2,7 @@
  * Connector detection on a Linux/Docker host: `docker ps --format '{{json .}}'` and
  * `systemctl is-active twingate-connector` (twingate.md §7).
  */
-import {z} from 'zod';
+import * as z from 'zod';
 import {firstLine, lines, show, type Parsed} from './common.js';
 
 export interface DockerContainer {

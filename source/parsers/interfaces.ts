@@ -4,7 +4,7 @@
  * "Parsing ifconfig", F20; twingate.md §3).
  */
 import ipaddr from 'ipaddr.js';
-import {z} from 'zod';
+import * as z from 'zod';
 import {firstLine, lines, parseIp, show, type Parsed} from './common.js';
 
 export type AddressKind = 'lan' | 'tunnel' | 'loopback' | 'link-local' | 'other';
