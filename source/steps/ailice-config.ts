@@ -9,6 +9,7 @@
 import {StepFailure} from '../core/runner.js';
 import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyse, type AiliceAnswers, type Analysis} from '../ailice/analyse.js';
+import {STEP_META} from './meta.js';
 
 /** Per-plan facts apply needs but the plan's shape has no field for (same object from plan to apply). */
 const NO_BACKUP = new WeakMap<Plan, Set<string>>();
@@ -39,12 +40,7 @@ export function analysisToResult(an: Analysis): Omit<CheckResult, 'durationMs'> 
 }
 
 export const ailiceConfig: Step = {
-	id: 'ailice-config',
-	number: 4,
-	title: "AIlice's config.json",
-	roles: ['client'],
-	dependsOn: [],
-	available: true,
+	...STEP_META['ailice-config'],
 	async check(ctx, answers: Answers) {
 		return analysisToResult(await analyse(ctx, answers as AiliceAnswers));
 	},

@@ -20,6 +20,7 @@ import {validateBindValue} from '../parsers/ollama-host.js';
 import {serverAnswers, servicePort, type ServerAnswers} from '../server/answers.js';
 import {dockerResourceAddress} from '../server/connector.js';
 import {localInfo, readAddresses, readHostname} from '../server/detect.js';
+import {STEP_META} from './meta.js';
 
 type Result = Omit<CheckResult, 'durationMs'>;
 
@@ -108,12 +109,7 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 }
 
 export const clientAddress: Step = {
-	id: 'client-address',
-	number: 3,
-	title: 'The address clients use',
-	roles: ['server'],
-	dependsOn: ['ollama-remote-access'],
-	available: true,
+	...STEP_META['client-address'],
 	check,
 	async plan(_ctx, answers) {
 		const a = serverAnswers(answers);

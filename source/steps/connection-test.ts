@@ -7,6 +7,7 @@ import type {Ctx} from '../core/context.js';
 import {parseOllamaUrl} from '../core/url.js';
 import {UsageError} from '../core/exit-codes.js';
 import type {Answers, CheckResult, Step} from '../core/types.js';
+import {STEP_META} from './meta.js';
 
 export const DEFAULT_SAMPLES = 5;
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -55,12 +56,7 @@ export async function runConnectionTest(ctx: Ctx, answers: ConnectionAnswers): P
 }
 
 export const connectionTest: Step = {
-	id: 'connection-test',
-	number: 6,
-	title: 'Test the connection',
-	roles: ['client', 'server'],
-	dependsOn: ['ailice-config'],
-	available: true,
+	...STEP_META['connection-test'],
 	async check(ctx, answers: Answers) {
 		const a = answers as ConnectionAnswers;
 		if (!a.url) {

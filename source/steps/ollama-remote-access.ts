@@ -52,6 +52,7 @@ import {
 import {dockerProbeApplies} from '../server/connector.js';
 import {executePlan, hook, waitOllamaUp, waitPortFree} from '../server/execute.js';
 import {buildAgentPlist, buildDropIn, dropInBind} from '../server/service-files.js';
+import {STEP_META} from './meta.js';
 
 type Result = Omit<CheckResult, 'durationMs'>;
 
@@ -558,12 +559,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 }
 
 export const ollamaRemoteAccess: Step = {
-	id: 'ollama-remote-access',
-	number: 2,
-	title: 'Ollama accepts remote connections',
-	roles: ['server'],
-	dependsOn: [],
-	available: true,
+	...STEP_META['ollama-remote-access'],
 	check,
 	plan,
 	async apply(ctx, p) {

@@ -7,6 +7,7 @@
  */
 import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyseDeploy, type DeployAnalysis, type DeployAnswers} from '../deploy/analyse.js';
+import {STEP_META} from './meta.js';
 
 export function deployToResult(an: DeployAnalysis): Omit<CheckResult, 'durationMs'> {
 	const data = {out: an.out, changes: an.changes, runLines: an.runLines};
@@ -40,12 +41,7 @@ export function deployToResult(an: DeployAnalysis): Omit<CheckResult, 'durationM
 }
 
 export const serviceAccount: Step = {
-	id: 'service-account',
-	number: 5,
-	title: 'Production access with a service account',
-	roles: ['client'],
-	dependsOn: [],
-	available: true,
+	...STEP_META['service-account'],
 	async check(ctx, answers: Answers) {
 		return deployToResult(await analyseDeploy(ctx, answers as DeployAnswers));
 	},

@@ -34,6 +34,7 @@ import {
 } from '../server/connector.js';
 import {firstLanAddress, readAddresses} from '../server/detect.js';
 import {executePlan, hook} from '../server/execute.js';
+import {STEP_META} from './meta.js';
 
 type Result = Omit<CheckResult, 'durationMs'>;
 
@@ -315,12 +316,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 }
 
 export const twingateNetwork: Step = {
-	id: 'twingate-network',
-	number: 1,
-	title: "Twingate on the Ollama host's network",
-	roles: ['server'],
-	dependsOn: [],
-	available: true,
+	...STEP_META['twingate-network'],
 	check,
 	plan,
 	async apply(ctx, p) {
