@@ -98,6 +98,19 @@ export function minimalConfig(spec: ProviderSpec): MergeResult {
 	return {text: `${JSON.stringify(doc, null, 2)}\n`, changes: ['created the file with the provider ' + spec.provider], keys, defaultId};
 }
 
+/** Edits JSON text in place (keeping every other byte), recording a readable line per change. */
+function textEditor(before: string) {
+	const fmt = detectFormatting(before);
+	const changes: string[] = [];
+	let text = before;
+	const set = (parts: string[], current: unknown, value: unknown) => {
+		if (jsonEqual(current, value)) return;
+		text = setJsonValue(text, parts, value, fmt);
+		changes.push(current === undefined ? `${label(parts)}: added` : `${label(parts)}: ${showValue(current)} → ${showValue(value)}`);
+	};
+	return {set, changes, text: () => text};
+}
+
 /**
  * Merges the provider into existing config.json text (which must parse; see parseStrictJson).
  * Throws ConfigShapeError when the top level or `models` has a type AIlice would crash on.
@@ -110,14 +123,8 @@ export function mergeAiliceConfig(before: string | null, spec: ProviderSpec): Me
 	const doc = parsed.value;
 	if (!isPlainObject(doc)) throw new ConfigShapeError('the top level of config.json is not a JSON object (AIlice raises TypeError on it)', '(top level)');
 
-	const fmt = detectFormatting(before);
-	const changes: string[] = [];
-	let text = before;
-	const set = (parts: string[], current: unknown, value: unknown) => {
-		if (jsonEqual(current, value)) return;
-		text = setJsonValue(text, parts, value, fmt);
-		changes.push(current === undefined ? `${label(parts)}: added` : `${label(parts)}: ${showValue(current)} → ${showValue(value)}`);
-	};
+	const editor = textEditor(before);
+	const {set, changes} = editor;
 
 	const models = doc.models;
 	if (models !== undefined && !isPlainObject(models)) {
@@ -170,6 +177,7 @@ export function mergeAiliceConfig(before: string | null, spec: ProviderSpec): Me
 	}
 
 	// The edit must mean exactly the intended document.
+	const text = editor.text();
 	const check = parseStrictJson(text);
 	if (!check.ok) throw new Error(`internal error: the merged config.json does not parse (line ${check.line}, column ${check.column})`);
 	return {text, changes, keys, defaultId};
@@ -199,19 +207,13 @@ export function mergeOverlay(before: string, spec: OverlaySpec): OverlayMerge {
 	const models = doc.models;
 	if (models !== undefined && !isPlainObject(models)) return {kind: 'invalid', reason: '"models" in it is not an object'};
 	const provider = models?.[spec.provider];
-	const fmt = detectFormatting(before);
-	const changes: string[] = [];
-	let text = before;
-	const set = (parts: string[], current: unknown, value: unknown) => {
-		if (jsonEqual(current, value)) return;
-		text = setJsonValue(text, parts, value, fmt);
-		changes.push(current === undefined ? `${label(parts)}: added` : `${label(parts)}: ${showValue(current)} → ${showValue(value)}`);
-	};
+	const editor = textEditor(before);
+	const {set, changes} = editor;
 	const agents = doc.agentModelConfig;
 	if (spec.defaultId && isPlainObject(agents)) set(['agentModelConfig', 'DEFAULT'], agents.DEFAULT, spec.defaultId);
-	if (provider === undefined) return {kind: 'not-named', text, changes};
+	if (provider === undefined) return {kind: 'not-named', text: editor.text(), changes};
 	if (!isPlainObject(provider)) return {kind: 'invalid', reason: `"models.${spec.provider}" in it is not an object`};
 	const want = providerKeys(spec.baseURL);
 	for (const k of ['modelWrapper', 'apikey', 'baseURL'] as const) set(['models', spec.provider, k], provider[k], want[k]);
-	return {kind: changes.length ? 'updated' : 'unchanged', text, changes};
+	return {kind: changes.length ? 'updated' : 'unchanged', text: editor.text(), changes};
 }
