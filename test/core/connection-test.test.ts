@@ -151,7 +151,11 @@ describe('connection test against a fake Ollama', () => {
 	});
 
 	it('not-ollama: something that is not HTTP answers (an SSH banner), although TCP connects', async () => {
-		const banner = net.createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n'));
+		const banner = net.createServer((socket) => {
+			// The client resets the connection after the parse error: that is expected here.
+			socket.on('error', () => undefined);
+			socket.end('SSH-2.0-OpenSSH_9.6\r\n');
+		});
 		await new Promise<void>((resolve) => banner.listen(0, '127.0.0.1', resolve));
 		const port = (banner.address() as net.AddressInfo).port;
 		try {
