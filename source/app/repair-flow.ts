@@ -41,6 +41,11 @@ export async function flowRepairFull(session: Session, asker: Asker, options: Op
 	if (!journal || Object.keys(journal.steps).length === 0) {
 		const message = 'There is no journal yet, so there is nothing to repair. Run the guided setup first: ollama-tunnel-wizard';
 		session.bus.emit({type: 'warning', message});
+		// On a terminal, offer to start the guided setup right away.
+		if (asker.interactive && (await asker.confirm({message: 'Start the guided setup now?', flag: '--yes', default: true}))) {
+			const {flowSetup} = await import('./flows.js');
+			return flowSetup(session, asker, options);
+		}
 		return {exitCode: EXIT.failed, summary: {schemaVersion: SCHEMA_VERSION, type: 'summary', command: 'repair', status: 'fail', message, decisions: [], steps: []}};
 	}
 	await askRole(session, asker);
@@ -63,12 +68,16 @@ export async function flowRepairFull(session: Session, asker: Asker, options: Op
 		const stale = plan !== null && hashInputs(plan.inputs) !== entry.inputsHash;
 		const outcome = await session.runStep(step, mode, {confirm: confirmWith(asker, options), force: stale});
 		const wasBad = entry.status === 'fail' || entry.status === 'crash';
-		if (outcome.applied || stale || wasBad || outcome.result.status === 'fail') {
+		if (outcome.applied || stale || outcome.result.status === 'fail' || outcome.result.status === 'crash') {
 			decisions.push({
 				step: step.id,
 				action: stale ? 'rerun-stale' : 'rerun-failed',
 				reason: stale ? 'its inputs changed since the last run' : wasBad ? `it was ${entry.status} in the journal` : 'its check fails now',
 			});
+		} else if (wasBad) {
+			// Failed last time, healthy now (fixed by hand, or the other machine changed): nothing to apply.
+			decisions.push({step: step.id, action: 'left-alone', reason: `healthy now (it was ${entry.status} in the journal): ${outcome.result.summary}`});
+			session.bus.emit({type: 'step:progress', step: step.id, message: `Step ${step.number} is healthy now and was left alone.`, status: 'ok'});
 		} else {
 			decisions.push({step: step.id, action: 'left-alone', reason: `healthy: ${outcome.result.summary}`});
 			session.bus.emit({type: 'step:progress', step: step.id, message: `Step ${step.number} is healthy and was left alone.`, status: 'ok'});

@@ -107,6 +107,24 @@ const ollamaListen: DoctorCheck = {
 	},
 };
 
+/** How to update Ollama where it runs (ollama.md §6): the app updates itself, brew upgrades, Linux reruns the installer. */
+function upgradeAdvice(platform: NodeJS.Platform | 'remote'): {fix: string; commands?: string[][]} {
+	if (platform === 'darwin') return {fix: 'Update Ollama: the app updates itself (quit and reopen it, or download the new version); a Homebrew install: brew upgrade ollama.', commands: [['brew', 'upgrade', 'ollama']]};
+	if (platform === 'linux') return {fix: 'Update Ollama by rerunning its installer: curl -fsSL https://ollama.com/install.sh | sh'};
+	return {fix: 'Update Ollama on the Ollama host (the app updates itself; brew upgrade ollama; on Linux rerun https://ollama.com/install.sh).'};
+}
+
+function versionOutcome(version: string | null, where: string, platform: NodeJS.Platform | 'remote'): CheckOutcome {
+	if (!version) return {status: 'skipped', detail: `${where} did not report its version`};
+	if (isAtLeast(version, MIN_SAFE_OLLAMA)) return {status: 'ok', detail: `Ollama ${version}`, evidence: {version}};
+	return {
+		status: 'warn',
+		detail: `${where} runs Ollama ${version}, older than 0.17.1, the fix for CVE-2026-7482 ("Bleeding Llama")`,
+		evidence: {version},
+		finding: {severity: 'high', ...upgradeAdvice(platform)},
+	};
+}
+
 const ollamaVersion: DoctorCheck = {
 	id: 'security.version',
 	layer: 'security',
@@ -123,14 +141,20 @@ const ollamaVersion: DoctorCheck = {
 				return null;
 			}
 		});
-		if (!version) return {status: 'skipped', detail: 'Ollama did not report its version'};
-		if (isAtLeast(version, MIN_SAFE_OLLAMA)) return {status: 'ok', detail: `Ollama ${version}`, evidence: {version}};
-		return {
-			status: 'warn',
-			detail: `Ollama ${version} predates the fix for CVE-2026-7482 (0.17.1)`,
-			evidence: {version},
-			finding: {severity: 'high', fix: 'Update Ollama on this machine (the app updates itself; brew: brew upgrade ollama; Linux: rerun the install script).', commands: [['brew', 'upgrade', 'ollama']]},
-		};
+		return versionOutcome(version, 'This machine', ctx.platform);
+	},
+};
+
+/** The same check from the AIlice side, on the version the connection test saw. */
+const remoteVersion: DoctorCheck = {
+	id: 'security.version',
+	layer: 'security',
+	title: `Ollama version ≥ ${MIN_SAFE_OLLAMA} on the server (known CVEs fixed)`,
+	roles: ['client'],
+	required: false,
+	async run(ctx, input, memo) {
+		const report = await remoteReport(ctx, input, memo);
+		return versionOutcome(report?.version ?? null, 'The Ollama server', 'remote');
 	},
 };
 
@@ -197,21 +221,46 @@ const securityFirewallOff: DoctorCheck = {
 	},
 };
 
+/** Linux firewalls, the first one present: ufw, firewalld, then a raw nftables ruleset (ollama.md §8 rows 5–7, §9). */
+export async function linuxFirewall(ctx: Ctx): Promise<CheckOutcome> {
+	const ufw = await ctx.run('ufw', ['status']);
+	if (!ufw.notFound) {
+		if (ufw.exitCode !== 0) return {status: 'skipped', detail: `ufw status needs root (${ufw.stderr.trim().split('\n')[0] || `exit ${ufw.exitCode}`}); run doctor with sudo to check it`};
+		if (/Status:\s*inactive/i.test(ufw.stdout)) return {status: 'ok', detail: 'ufw is inactive'};
+		if (/\b11434(\/tcp)?\b.*ALLOW/i.test(ufw.stdout)) return {status: 'ok', detail: 'ufw allows 11434'};
+		return {status: 'fail', detail: 'ufw is active and has no rule allowing 11434', cause: 'firewall', finding: {severity: 'low', fix: 'Allow the Connector host only.', commands: [['sudo', 'ufw', 'allow', 'from', '<connector-ip>', 'to', 'any', 'port', '11434', 'proto', 'tcp']]}};
+	}
+	const firewalld = await ctx.run('firewall-cmd', ['--state']);
+	if (!firewalld.notFound) {
+		if (!/running/.test(firewalld.stdout)) return {status: 'ok', detail: 'firewalld is not running'};
+		const ports = await ctx.run('firewall-cmd', ['--list-ports']);
+		const rich = await ctx.run('firewall-cmd', ['--list-rich-rules']);
+		if (/\b11434\/tcp\b/.test(ports.stdout) || /port="11434"/.test(rich.stdout)) return {status: 'ok', detail: 'firewalld allows 11434/tcp'};
+		return {
+			status: 'fail',
+			detail: 'firewalld is running and does not allow 11434/tcp',
+			cause: 'firewall',
+			finding: {severity: 'low', fix: 'Allow the Connector host only, then reload.', commands: [['sudo', 'firewall-cmd', '--permanent', '--add-rich-rule=rule family="ipv4" source address="<connector-ip>" port port="11434" protocol="tcp" accept'], ['sudo', 'firewall-cmd', '--reload']]},
+		};
+	}
+	const nft = await ctx.run('nft', ['list', 'ruleset']);
+	if (nft.notFound) return {status: 'skipped', detail: 'no ufw, firewalld or nft found'};
+	if (nft.exitCode !== 0) return {status: 'skipped', detail: 'nft list ruleset needs root; run doctor with sudo to check it'};
+	// An input hook with a drop policy and no rule naming 11434 drops Ollama's port.
+	const dropping = /hook input[^\n]*policy drop/.test(nft.stdout);
+	if (!dropping) return {status: 'ok', detail: nft.stdout.trim() ? 'nftables input policy accepts' : 'no nftables rules'};
+	if (/dport\s+(?:\{[^}]*\b11434\b[^}]*\}|11434\b)[^\n]*accept/.test(nft.stdout)) return {status: 'ok', detail: 'nftables drops by default but accepts 11434'};
+	return {status: 'fail', detail: 'nftables drops incoming traffic by default and no rule accepts 11434', cause: 'firewall', finding: {severity: 'low', fix: 'Add an accept rule for TCP 11434 from the Connector host to your input chain (e.g. nft add rule inet filter input ip saddr <connector-ip> tcp dport 11434 accept).'}};
+}
+
 const firewallLinux: DoctorCheck = {
 	id: 'network.firewall',
 	layer: 'network',
-	title: 'Linux firewall (ufw) lets port 11434 in',
+	title: 'Linux firewall (ufw, firewalld or nftables) lets port 11434 in',
 	roles: ['server'],
 	platforms: ['linux'],
 	required: true,
-	async run(ctx) {
-		const r = await ctx.run('ufw', ['status']);
-		if (r.notFound) return {status: 'skipped', detail: 'ufw is not installed'};
-		if (r.exitCode !== 0) return {status: 'skipped', detail: `ufw status needs root (${r.stderr.trim().split('\n')[0] ?? 'exit ' + r.exitCode})`};
-		if (/Status:\s*inactive/i.test(r.stdout)) return {status: 'ok', detail: 'ufw is inactive'};
-		if (/\b11434(\/tcp)?\b.*ALLOW/i.test(r.stdout)) return {status: 'ok', detail: 'ufw allows 11434'};
-		return {status: 'fail', detail: 'ufw is active and has no rule allowing 11434', cause: 'firewall', finding: {severity: 'low', fix: 'Allow the Connector host only.', commands: [['sudo', 'ufw', 'allow', 'from', '<connector-ip>', 'to', 'any', 'port', '11434', 'proto', 'tcp']]}};
-	},
+	run: (ctx) => linuxFirewall(ctx),
 };
 
 const securityOrigins: DoctorCheck = {
@@ -404,6 +453,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
 	remoteTest,
 	perfLocal,
 	ollamaVersion,
+	remoteVersion,
 	securityBind,
 	securityFirewallOff,
 	securityOrigins,

@@ -127,6 +127,8 @@ describe('doctor on the Ollama host (Linux server)', () => {
 		ctx.runner.expect(
 			{argv: ['ss', '-ltnp', 'sport = :11434'], stdout: ss},
 			{argv: ['ufw', 'status'], notFound: true},
+			{argv: ['firewall-cmd', '--state'], notFound: true},
+			{argv: ['nft', 'list', 'ruleset'], notFound: true},
 			{argv: ['systemctl', 'show', 'ollama', '--property=Environment'], stdout: 'Environment=OLLAMA_HOST=0.0.0.0:11434\n'},
 			{argv: ['docker', 'ps', '--format', '{{json .}}'], notFound: true},
 			{argv: ['systemctl', 'is-active', 'twingate-connector'], stdout: 'inactive\n', exitCode: 3},

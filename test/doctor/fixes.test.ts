@@ -54,6 +54,21 @@ describe('doctor fixes and AIlice checks', () => {
 		expect(session.bus.history.some((e) => e.type === 'step:start')).toBe(false);
 	});
 
+	it('an Ollama server older than 0.17.1 is a high security finding seen from the AIlice side too', async () => {
+		server.set({version: '0.16.3'});
+		try {
+			const ctx = clientCtx();
+			const session = new Session({ctx, answers: {url: server.url}, role: 'client'});
+			await session.open();
+			const result = await flowDoctorFull(session, nonInteractiveAsker(), {'timeout-ms': 2000});
+			const findings = result.summary.findings as {check: string; severity: string; detail: string}[];
+			expect(findings.find((f) => f.check === 'security.version')).toMatchObject({severity: 'high'});
+			expect(findings.find((f) => f.check === 'security.version')?.detail).toMatch(/0\.16\.3.*CVE-2026-7482/);
+		} finally {
+			server.set({version: '0.17.2'});
+		}
+	});
+
 	it('a model still loading is cold-load with the keep-alive fix, not a firewall', async () => {
 		server.set({firstTokenDelayMs: 1500});
 		const ctx = clientCtx();

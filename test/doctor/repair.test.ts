@@ -114,3 +114,40 @@ describe('repair', () => {
 		expect(order.map((x) => x.id)).toEqual(['client-address', 'ailice-config', 'connection-test']);
 	});
 });
+
+describe('repair, more cases', () => {
+	it('a step that failed last time but is healthy now is left alone and said so', async () => {
+		const ctx = makeCtx();
+		const state = {healthy: true, applied: 0, checks: 0};
+		const j = emptyJournal(Date.now());
+		recordStep(j, 'ailice-config', {status: 'fail', inputsHash: hashInputs({url: null}), at: Date.now(), summary: 'broken', answers: {}});
+		await saveJournal(ctx.fs, wizardPaths(ctx.env).journal, j, ctx.secrets);
+		const session = new Session({ctx, answers: {}, role: 'client', steps: [fakeStep('ailice-config', 4, state)]});
+		await session.open();
+		const result = await flowRepairFull(session, nonInteractiveAsker(), {yes: true});
+		expect(state.applied).toBe(0);
+		expect(result.summary.decisions).toEqual([expect.objectContaining({step: 'ailice-config', action: 'left-alone', reason: expect.stringMatching(/healthy now \(it was fail/)})]);
+	});
+
+	it('on a terminal without a journal it offers the guided setup and runs it when accepted', async () => {
+		const ctx = makeCtx();
+		const state = {healthy: true, applied: 0, checks: 0};
+		const session = new Session({ctx, answers: {}, role: 'client', steps: [fakeStep('connection-test', 6, state)]});
+		await session.open();
+		const asked: string[] = [];
+		const asker = {
+			...nonInteractiveAsker(),
+			interactive: true,
+			confirm: async (q: {message: string}) => {
+				asked.push(q.message);
+				return true;
+			},
+			// The guided setup's own question for the connection test.
+			text: async () => 'http://ollama.home.internal:11434',
+		};
+		const result = await flowRepairFull(session, asker, {yes: true});
+		expect(asked).toEqual(['Start the guided setup now?']);
+		expect(result.summary.command).toBe('setup');
+		expect(state.checks).toBeGreaterThan(0);
+	});
+});
