@@ -10,7 +10,8 @@ import {isValidAlias} from '../parsers/twingate.js';
 import {validateBindValue} from '../parsers/ollama-host.js';
 import {methodOptions, SECURITY_WARNING, serverAnswers, servicePort, type Method} from '../server/answers.js';
 import {
-	CONNECTOR_CHOICES,
+	assertConnectorFits,
+	connectorChoicesFor,
 	connectorRuns,
 	detectConnector,
 	dockerProbeApplies,
@@ -18,6 +19,7 @@ import {
 	probeFromDocker,
 	remoteConnectorText,
 	resourceChecklist,
+	systemdUnitInstalled,
 	type ConnectorChoice,
 } from '../server/connector.js';
 import {detectServer, firstLanAddress, localVersion, readAddresses, type ServerState} from '../server/detect.js';
@@ -37,6 +39,11 @@ function connectorLabels(platform: NodeJS.Platform): Record<ConnectorChoice, {na
 			description: darwin
 				? 'The wizard runs twingate/connector:1 here after you paste the two tokens (masked). Resource address: dockerhost (Docker Desktop\'s host-gateway alias).'
 				: 'The wizard runs twingate/connector:1 here with --network=host after you paste the two tokens (masked). Resource address: this machine\'s LAN IP.',
+		},
+		// Offered on Linux only (connectorChoicesFor); the systemd Connector does not run on macOS.
+		'systemd-here': {
+			name: 'systemd Connector on this machine',
+			description: 'The wizard runs Twingate\'s setup.sh here (with sudo) after you paste the two tokens (masked); it runs as the twingate-connector systemd service. Resource address: this machine\'s LAN IP.',
 		},
 		'lan-machine': {name: 'Another always-on machine on this LAN', description: 'systemd or Docker there; the wizard prints the command. Ollama must then listen on the LAN.'},
 		'linux-vm': darwin
@@ -70,26 +77,31 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 	const ctx = session.ctx;
 	const a = serverAnswers(session.answers);
 	if (!SERVER_PLATFORMS.has(ctx.platform)) return;
+	assertConnectorFits(a.connector, ctx.platform);
 	if (!a.connector && asker.interactive) {
 		const found = a.simulated ? null : await detectConnector(ctx);
 		if (found && found.running.length > 0) a.connector = 'docker-here';
-		else if (found && connectorRuns(found)) a.connector = 'existing';
+		else if (found?.systemd === 'active') a.connector = 'systemd-here';
 		else {
 			await asker.note('Where does the Twingate Connector run?', topologyText(ctx.platform));
 			const labels = connectorLabels(ctx.platform);
 			a.connector = await asker.select<ConnectorChoice>({
 				message: 'Where should the Twingate Connector run?',
 				flag: '--connector',
-				choices: CONNECTOR_CHOICES.map((value) => ({value, ...labels[value]})),
+				choices: connectorChoicesFor(ctx.platform).map((value) => ({value, ...labels[value]})),
 				default: ctx.platform === 'darwin' ? 'docker-here' : 'existing',
 			});
 		}
 	}
 	if (a.connector === 'skip') return;
 
-	if (a.connector === 'docker-here' && !ctx.dryRun && !a.simulated) {
+	if ((a.connector === 'docker-here' || a.connector === 'systemd-here') && !ctx.dryRun && !a.simulated) {
 		const state = await detectConnector(ctx);
-		if (!connectorRuns(state) && state.stopped.length === 0 && state.docker === 'ok') {
+		// docker-here: a new container needs tokens (a stopped one has them). systemd-here: a new install
+		// needs them (an installed service has them in /etc/twingate/connector.conf).
+		const needsTokens =
+			!connectorRuns(state) && (a.connector === 'docker-here' ? state.stopped.length === 0 && state.docker === 'ok' : !(await systemdUnitInstalled(ctx)));
+		if (needsTokens) {
 			a.twingateNetwork ??= await asker.text({
 				message: 'Your Twingate network name (acme for acme.twingate.com)',
 				flag: '--twingate-network',

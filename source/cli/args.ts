@@ -105,7 +105,7 @@ export const optionsSchema = z.object({
 	'service-key-file': pathValue('service-key-file').optional(),
 	out: pathValue('out').optional(),
 	'ollama-here': z.boolean().optional(),
-	connector: z.enum(['docker-here', 'lan-machine', 'linux-vm', 'existing', 'skip'], {message: '--connector must be docker-here, lan-machine, linux-vm, existing or skip'}).optional(),
+	connector: z.enum(['docker-here', 'systemd-here', 'lan-machine', 'linux-vm', 'existing', 'skip'], {message: '--connector must be docker-here, systemd-here (Linux), lan-machine, linux-vm, existing or skip'}).optional(),
 	'twingate-network': z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, {message: '--twingate-network is the network name only, e.g. acme for acme.twingate.com'}).optional(),
 	'twingate-client': z.enum(['use', 'skip'], {message: '--twingate-client must be "use" or "skip"'}).optional(),
 	'resource-address': resourceAddressValue.optional(),

@@ -3,9 +3,11 @@
  * (seed-corrections #1, #2, #4; twingate.md §1, §2, §4, §7). Read-only detection plus the exact commands
  * a plan shows. Tokens never appear in an argument vector: `docker run --env TWINGATE_ACCESS_TOKEN`
  * (a name without a value) makes docker copy the value from its own environment, which the step passes
- * only to that one process (see twingate-network.ts).
+ * only to that one process (see twingate-network.ts). The systemd Connector on this Linux machine
+ * (`--connector systemd-here`) is installed with Twingate's setup.sh the same way (systemdSetupArgv).
  */
 import type {Ctx} from '../core/context.js';
+import {UsageError} from '../core/exit-codes.js';
 import {parseDockerPsConnectors, parseSystemctlIsActive, type DockerContainer, type SystemdActiveState} from '../parsers/docker.js';
 import {parseScutilNcList, parseTwingateStatus, type TwingateStatus} from '../parsers/twingate.js';
 import {BREW_EXECUTABLES, OLLAMA_PORT} from './detect.js';
@@ -16,8 +18,24 @@ export const CONNECTOR_NAME = 'twingate-connector';
 export const DOCKER_HOST_ALIAS = 'dockerhost';
 export const TOKEN_ENV = ['TWINGATE_ACCESS_TOKEN', 'TWINGATE_REFRESH_TOKEN'] as const;
 
-export type ConnectorChoice = 'docker-here' | 'lan-machine' | 'linux-vm' | 'existing' | 'skip';
-export const CONNECTOR_CHOICES: readonly ConnectorChoice[] = ['docker-here', 'lan-machine', 'linux-vm', 'existing', 'skip'];
+export type ConnectorChoice = 'docker-here' | 'systemd-here' | 'lan-machine' | 'linux-vm' | 'existing' | 'skip';
+export const CONNECTOR_CHOICES: readonly ConnectorChoice[] = ['docker-here', 'systemd-here', 'lan-machine', 'linux-vm', 'existing', 'skip'];
+
+/** The placements that fit this OS: the systemd Connector is Linux-only (twingate.md §2, §7). */
+export function connectorChoicesFor(platform: NodeJS.Platform): ConnectorChoice[] {
+	return CONNECTOR_CHOICES.filter((c) => c !== 'systemd-here' || platform === 'linux');
+}
+
+/** `--connector systemd-here` anywhere but Linux is a usage error naming the rule (exit 2). */
+export function assertConnectorFits(choice: ConnectorChoice | undefined, platform: NodeJS.Platform): void {
+	if (choice !== 'systemd-here' || platform === 'linux') return;
+	throw new UsageError(
+		`--connector systemd-here does not apply to ${platform === 'darwin' ? 'macOS' : platform}: Twingate's systemd Connector runs on Linux only (twingate.md §2, §7).`,
+		platform === 'darwin'
+			? 'On a Mac use --connector docker-here (Docker Desktop), or run the systemd Connector in a Linux VM (--connector linux-vm) or on another LAN machine (--connector lan-machine).'
+			: 'Use --connector lan-machine, linux-vm, existing or skip.',
+	);
+}
 
 export interface ConnectorState {
 	/** `docker` exists and answered. */
@@ -68,6 +86,50 @@ export function connectorRunArgv(opts: {network: string; platform: NodeJS.Platfo
 	else argv.push('--network=host');
 	argv.push(CONNECTOR_IMAGE);
 	return argv;
+}
+
+/** Twingate's Linux Connector installer and the service it creates (twingate.md §7 "systemd"). */
+export const CONNECTOR_SETUP_URL = 'https://binaries.twingate.com/connector/setup.sh';
+export const CONNECTOR_SERVICE = 'twingate-connector';
+/** What setup.sh reads from its environment; the values never enter an argument vector. */
+export const SYSTEMD_SETUP_ENV = ['TWINGATE_ACCESS_TOKEN', 'TWINGATE_REFRESH_TOKEN', 'TWINGATE_NETWORK'] as const;
+
+/**
+ * The systemd Connector on this Linux machine, installed with the method twingate.md §7 ("systemd",
+ * from https://www.twingate.com/docs/connectors-on-linux) documents:
+ *
+ *   curl "https://binaries.twingate.com/connector/setup.sh" | sudo TWINGATE_ACCESS_TOKEN="…" TWINGATE_REFRESH_TOKEN="…" TWINGATE_NETWORK="<tenant>" TWINGATE_LABEL_DEPLOYED_BY="linux" bash
+ *
+ * with one change: the three values are not written on sudo's command line. There `ps` and the plan
+ * would show them, and sudoers logs every variable given to sudo that way (`ENV=NAME=value` in its
+ * syslog/journal line; `--preserve-env=NAME,…` is turned into the same list, so it leaks too). Instead
+ * they reach this one command through its environment (ctx.run `env`), and `sudo -E` keeps that
+ * environment for setup.sh without logging it. -E needs the same sudoers permission as the documented
+ * `sudo VAR=value` form (setenv, which an `ALL` rule implies). The label stays a literal, as documented
+ * (not secret). The command shown names the three variables: `: "${NAME:?}"` (a shell builtin, so no
+ * process argument ever holds a value) stops before the download when one is missing, instead of
+ * letting setup.sh install a Connector that cannot start. `bash -o pipefail` makes a failed download
+ * fail the command instead of feeding bash an empty script. As root (uid 0) there is no sudo: setup.sh
+ * inherits the environment directly.
+ */
+export function systemdSetupArgv(opts: {root: boolean}): string[] {
+	const required = SYSTEMD_SETUP_ENV.map((name) => `"\${${name}:?}"`).join(' ');
+	return ['bash', '-o', 'pipefail', '-c', `: ${required}; curl "${CONNECTOR_SETUP_URL}" | ${opts.root ? '' : 'sudo -E '}TWINGATE_LABEL_DEPLOYED_BY=linux bash`];
+}
+
+/** `systemctl <verb> twingate-connector`, with sudo unless root. */
+export function systemdConnectorArgv(verb: string[], root: boolean): string[] {
+	return [...(root ? [] : ['sudo']), 'systemctl', ...verb, CONNECTOR_SERVICE];
+}
+
+/**
+ * Is the twingate-connector unit installed here (the package setup.sh installs)? `systemctl is-active`
+ * says `inactive` for a unit that does not exist at all, so this asks for its LoadState:
+ * `loaded` means installed, `not-found` means not.
+ */
+export async function systemdUnitInstalled(ctx: Ctx): Promise<boolean> {
+	const r = await ctx.run('systemctl', ['show', '--property=LoadState', '--value', CONNECTOR_SERVICE]);
+	return r.exitCode === 0 && r.stdout.trim().split('\n')[0] === 'loaded';
 }
 
 /**

@@ -13,15 +13,20 @@
  * value — docker copies the value from its own environment — and apply passes the values in the
  * environment of that one `docker run`. So every display of the plan (plain, Ink, --json, the journal,
  * `ps`) shows the exact command and never a token, and no token is written to disk by the wizard.
+ * `--connector systemd-here` (Linux only) does the same with Twingate's setup.sh: tokens and network in
+ * the environment of that one command, the command naming only the variables (see systemdSetupArgv).
  */
 import type {Ctx} from '../core/context.js';
 import {UsageError} from '../core/exit-codes.js';
 import type {Answers, CheckResult, Plan, PlannedAction, Remediation, Step} from '../core/types.js';
 import {serverAnswers, servicePort, type ServerAnswers} from '../server/answers.js';
+import {parseSystemctlIsActive} from '../parsers/docker.js';
 import {
 	CONNECTOR_NAME,
+	CONNECTOR_SERVICE,
 	DOCKER_HOST_ALIAS,
 	TWINGATE_APP,
+	assertConnectorFits,
 	dockerResourceAddress,
 	connectorRunArgv,
 	connectorRuns,
@@ -29,10 +34,13 @@ import {
 	detectTwingateClient,
 	remoteConnectorText,
 	resourceChecklist,
+	systemdConnectorArgv,
+	systemdSetupArgv,
+	systemdUnitInstalled,
 	type ConnectorState,
 	type TwingateClientState,
 } from '../server/connector.js';
-import {firstLanAddress, readAddresses} from '../server/detect.js';
+import {currentUid, firstLanAddress, readAddresses} from '../server/detect.js';
 import {executePlan, hook} from '../server/execute.js';
 import {STEP_META} from './meta.js';
 
@@ -42,6 +50,9 @@ const OS_NAME: Record<string, string> = {darwin: 'macOS', linux: 'Linux'};
 /** How long apply waits for the optional Twingate client to connect (the login happens in its UI). */
 export const CLIENT_WAIT_TRIES = 45;
 export const CLIENT_WAIT_MS = 2000;
+/** How long apply waits for the twingate-connector service to become active after setup.sh / start. */
+export const SERVICE_WAIT_TRIES = 10;
+export const SERVICE_WAIT_MS = 1000;
 
 function place(choice: string, platform: NodeJS.Platform): string {
 	switch (choice) {
@@ -51,6 +62,8 @@ function place(choice: string, platform: NodeJS.Platform): string {
 			return platform === 'darwin' ? 'a Linux VM on this Mac' : 'a Linux VM on this machine';
 		case 'existing':
 			return 'the Connector you already run';
+		case 'systemd-here':
+			return 'this machine (the twingate-connector systemd service)';
 		default:
 			return choice;
 	}
@@ -68,9 +81,11 @@ export function topologyText(platform: NodeJS.Platform): string {
 		darwin
 			? '  C. linux-vm — a Linux VM on this Mac (UTM, Parallels, …) running the systemd Connector.'
 			: '  C. linux-vm — a Linux VM on this machine (KVM, VirtualBox, …) running the systemd Connector.',
-		...(darwin ? [] : ['  (The systemd Connector can also run on this machine itself: run the Admin Console\'s setup.sh command here, then choose existing.)']),
+		...(darwin
+			? []
+			: ['  D. systemd-here — Twingate\'s systemd Connector on this machine, installed with its setup.sh after you paste the two tokens (masked) (Resource address: this machine\'s LAN IP).']),
 		'  existing — a Connector already runs in this network; skip — do Twingate yourself.',
-		'Pass --connector docker-here|lan-machine|linux-vm|existing|skip.',
+		darwin ? 'Pass --connector docker-here|lan-machine|linux-vm|existing|skip.' : 'Pass --connector docker-here|systemd-here|lan-machine|linux-vm|existing|skip.',
 	].join('\n');
 }
 
@@ -138,6 +153,22 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	if (conn.docker === 'error') details.push(`docker ps could not be read: ${conn.dockerProblem}`);
 	if (runs) {
 		summary = connectorLine(conn);
+	} else if (a.connector === 'systemd-here' && ctx.platform !== 'linux') {
+		status = 'fail';
+		cause = 'connector-missing';
+		summary = 'The systemd Connector (--connector systemd-here) runs on Linux only; this is macOS.';
+		remediation = {text: 'Choose --connector docker-here, linux-vm or lan-machine.'};
+	} else if (a.connector === 'systemd-here') {
+		status = 'fail';
+		cause = 'connector-missing';
+		const word = conn.systemd ?? 'unknown';
+		summary = `The ${CONNECTOR_SERVICE} systemd service is not active on this machine (systemctl is-active says ${word}).`;
+		remediation = {
+			text:
+				word === 'failed'
+					? `It started and failed: read journalctl -u ${CONNECTOR_SERVICE}, then apply this step (it starts the installed service again).`
+					: 'Apply this step: it installs Twingate\'s systemd Connector with setup.sh (or starts the installed service).',
+		};
 	} else if (a.connector && a.connector !== 'docker-here') {
 		const where = place(a.connector, ctx.platform);
 		if (connectorConfirmed) {
@@ -189,6 +220,24 @@ function tokenEnv(ctx: Ctx, a: ServerAnswers): Record<string, string> | null {
 	ctx.secrets.add(access);
 	ctx.secrets.add(refresh);
 	return access && refresh ? {TWINGATE_ACCESS_TOKEN: access, TWINGATE_REFRESH_TOKEN: refresh} : null;
+}
+
+/**
+ * After setup.sh (which runs `systemctl enable --now`) or `systemctl start`: poll `systemctl is-active`
+ * briefly, so the check that follows sees the service settled rather than `activating`.
+ */
+async function waitConnectorService(ctx: Ctx): Promise<void> {
+	for (let i = 0; i < SERVICE_WAIT_TRIES; i++) {
+		const state = parseSystemctlIsActive((await ctx.run('systemctl', ['is-active', CONNECTOR_SERVICE])).stdout);
+		if (state === 'active') {
+			ctx.progress('connector', 'ok', `The ${CONNECTOR_SERVICE} service is active.`);
+			return;
+		}
+		if (state === 'failed') break;
+		ctx.progress('connector', 'running', `Waiting for the ${CONNECTOR_SERVICE} service to start (systemctl is-active says ${state})…`);
+		await ctx.clock.sleep(SERVICE_WAIT_MS, ctx.signal);
+	}
+	ctx.progress('connector', 'warn', `The ${CONNECTOR_SERVICE} service is not active; the check below reports it (logs: journalctl -u ${CONNECTOR_SERVICE}).`);
 }
 
 /** `--twingate-client-wait no`: start the client and go on; the check after apply reports its state. */
@@ -259,6 +308,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 	const actions: PlannedAction[] = [];
 	const notes: string[] = [];
 	if (a.connector === 'skip') return {actions, inputs: {connector: 'skip'}};
+	assertConnectorFits(a.connector, ctx.platform);
 	const conn = a.simulated ? null : await detectConnector(ctx);
 	const connectorConfirmed = a.connectorConfirmed ?? a.resourceConfirmed === true;
 	if (!conn || !connectorRuns(conn)) {
@@ -292,6 +342,57 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 					notes.push('Connector tokens: typed masked (or from TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN), kept in memory, passed to this one docker run through its environment.');
 				}
 				actions.push({kind: 'manual', why: 'Check the Connector is online', text: 'Admin Console → Network → Remote Networks → your network: the Connector shows Connected (Controller and Relay). Logs: docker logs twingate-connector.'});
+				break;
+			}
+			case 'systemd-here': {
+				// Twingate's systemd Connector on this Linux machine (twingate.md §7 "systemd"; see systemdSetupArgv).
+				const root = a.simulated ? false : (await currentUid(ctx)) === 0;
+				if (conn && (await systemdUnitInstalled(ctx))) {
+					actions.push(
+						hook(
+							{
+								kind: 'command',
+								argv: systemdConnectorArgv(['start'], root),
+								why: `Start the installed ${CONNECTOR_SERVICE} service (its tokens are already in /etc/twingate/connector.conf)`,
+								interactive: !root,
+								undo: systemdConnectorArgv(['stop'], root),
+							},
+							{after: waitConnectorService},
+						),
+					);
+				} else {
+					if (!a.twingateNetwork && !ctx.dryRun && !a.simulated) throw new UsageError('The Connector needs your Twingate network name.', 'Pass --twingate-network NAME (acme for acme.twingate.com).');
+					const tokens = tokenEnv(ctx, a);
+					if (!tokens && !ctx.dryRun && !a.simulated) {
+						throw new UsageError(
+							'The Connector needs its access and refresh tokens.',
+							'Admin Console → Network → Remote Networks → Add Connector → Generate Tokens; type them at the prompt, or set TWINGATE_ACCESS_TOKEN and TWINGATE_REFRESH_TOKEN in the environment (never on the command line).',
+						);
+					}
+					const install: PlannedAction = {
+						kind: 'command',
+						argv: systemdSetupArgv({root}),
+						why: `Install and start Twingate's systemd Connector on this machine with its setup.sh (twingate.md §7: it installs the ${CONNECTOR_SERVICE} service, configured in /etc/twingate/connector.conf). The tokens and the network name reach it only through this one command's environment${root ? '' : ' (sudo -E keeps it)'}, never its command line, the wizard's journal or log, or sudo's log`,
+						interactive: !root,
+						undo: systemdConnectorArgv(['disable', '--now'], root),
+					};
+					const env = tokens && a.twingateNetwork ? {...tokens, TWINGATE_NETWORK: a.twingateNetwork} : null;
+					actions.push(
+						hook(install, {
+							...(env ? {env} : {}),
+							timeoutMs: 300_000,
+							after: waitConnectorService,
+							explain: () =>
+								`setup.sh did not finish. ${root ? '' : 'If sudo refused to preserve the environment (a sudoers rule without setenv), run the wizard as root instead. '}Logs: journalctl -u ${CONNECTOR_SERVICE}. Fix the cause, then rerun \`ollama-tunnel-wizard repair\`.`,
+						}),
+					);
+					notes.push('Connector tokens: typed masked (or from TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN), kept in memory, passed to this one setup.sh run through its environment; setup.sh keeps them in /etc/twingate/connector.conf for the service (twingate.md §7).');
+				}
+				actions.push({
+					kind: 'manual',
+					why: 'Check the Connector is online',
+					text: `Admin Console → Network → Remote Networks → your network: the Connector shows Connected (Controller and Relay). Here: systemctl status ${CONNECTOR_SERVICE}; logs: journalctl -u ${CONNECTOR_SERVICE}.`,
+				});
 				break;
 			}
 			case 'lan-machine':
