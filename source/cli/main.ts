@@ -100,9 +100,11 @@ export async function main(io: Io): Promise<number> {
 	session.bus.on((event) => logger.log('info', `event ${event.type}`, event as unknown as Record<string, unknown>));
 
 	try {
+		// Start loading the UI while the journal is read: the first frame appears sooner.
+		const ink = view === 'ink' ? import('../ui/run-ink.js').then(async (m) => (await m.preloadInk(), m)) : null;
 		await session.open();
-		if (view === 'ink') {
-			const {runInk} = await import('../ui/run-ink.js');
+		if (ink) {
+			const {runInk} = await ink;
 			const code = await runInk({session, parsed, controller: io.controller});
 			if (logger.file) io.err(`Log: ${logger.file}`);
 			return code;
