@@ -191,6 +191,16 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 					data,
 				};
 			}
+			// The systemd Connector runs on this very machine: with the Resource at 127.0.0.1 it reaches a
+			// loopback-only Ollama directly (the layout of Twingate's remote-llm-access guide, twingate.md §2).
+			if (a.connector === 'systemd-here' && (a.resourceAddress === '127.0.0.1' || a.resourceAddress === 'localhost')) {
+				return {
+					status: 'ok',
+					summary: 'Ollama listens on loopback only, and the systemd Connector on this machine reaches it at 127.0.0.1, the Resource address: nothing needs to be exposed.',
+					details: [...details, 'This is the safest layout: no other machine can reach port 11434 (ollama.md §9, mitigation 1).'],
+					data,
+				};
+			}
 			return {
 				status: 'fail',
 				summary: `Ollama listens on ${s.address}:${port} only, so a Connector on another machine (or in a VM) cannot reach it.`,

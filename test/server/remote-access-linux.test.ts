@@ -152,3 +152,22 @@ describe('step 2 planned for Linux from another OS (--platform linux --dry-run)'
 		expect(out.plan?.actions[0]).toMatchObject({path: LINUX_DROPIN, after: '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0:11434"\n'});
 	});
 });
+
+describe('step 2 with the systemd Connector on this machine', () => {
+	it('a loopback-only Ollama is fine when the Resource is 127.0.0.1 on this machine: nothing to change (twingate.md §2)', async () => {
+		const ctx = linux();
+		ctx.runner.expect(...detect('1000', SS_LOOPBACK));
+		const out = await runThrough(ollamaRemoteAccess, ctx, {connector: 'systemd-here', resourceAddress: '127.0.0.1'}, 'check');
+		expect(out.result.status).toBe('ok');
+		expect(out.result.summary).toMatch(/systemd Connector on this machine reaches it at 127\.0\.0\.1/);
+		ctx.runner.assertDone();
+	});
+
+	it('with the Resource on the LAN IP, loopback is still a failure', async () => {
+		const ctx = linux();
+		ctx.runner.expect(...detect('1000', SS_LOOPBACK));
+		const out = await runThrough(ollamaRemoteAccess, ctx, {connector: 'systemd-here'}, 'check');
+		expect(out.result.status).toBe('fail');
+		expect(out.result.cause).toBe('loopback-bind');
+	});
+});
