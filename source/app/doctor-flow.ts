@@ -29,6 +29,8 @@ export function doctorInput(session: Session, options: Options, role: Role): Doc
 		model: session.answers.model as string | undefined,
 		alias: (session.answers.alias as string | undefined) ?? (session.journal?.steps['client-address']?.answers.alias as string | undefined),
 		ailiceConfig: session.answers.ailiceConfig as string | undefined,
+		ollamaHere: Boolean(session.answers.ollamaOnThisMachine ?? session.journal?.steps['ailice-config']?.answers.ollamaOnThisMachine),
+		serviceKeyFile: (session.answers.serviceKeyFile as string | undefined) ?? (session.journal?.steps['ailice-config']?.answers.serviceKeyFile as string | undefined) ?? (session.journal?.steps['service-account']?.answers.serviceKeyFile as string | undefined),
 		dockerProbe: (session.answers.dockerProbe as string | undefined) ?? (session.journal?.steps['ollama-remote-access']?.answers.dockerProbe as string | undefined),
 		timeoutMs: options['timeout-ms'] ?? DOCTOR_TIMEOUT_MS,
 		samples: options.samples ?? 10,
@@ -196,6 +198,9 @@ export async function flowDoctorFull(session: Session, asker: Asker, options: Op
 	const role = await askRole(session, asker);
 	const report = await runDoctorChecks(session, doctorInput(session, options, role), checks);
 	let summary = report.summary;
+	if (options.fix && report.diagnosis.cause && !report.diagnosis.fixStep) {
+		session.bus.emit({type: 'warning', message: `The wizard has no automatic fix for this; do it by hand: ${report.diagnosis.fix ?? report.diagnosis.message}`});
+	}
 	if (options.fix && report.diagnosis.fixStep) {
 		const fix = await applyDoctorFix(session, asker, options, report, checks);
 		if (fix) summary = fix.summary;

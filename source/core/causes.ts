@@ -2,6 +2,8 @@
  * Failure causes of the connection test: exactly one code per failure, one sentence of explanation
  * and the fix, following the troubleshooting decision table (ollama.md §8, seed-corrections.md).
  */
+import {isLoopback} from './ip.js';
+
 export const CAUSES = [
 	'dns',
 	'unreachable',
@@ -51,6 +53,15 @@ export function explain(cause: Cause, c: Context): Diagnosis {
 				fix: 'Use the Twingate Resource alias (e.g. http://ollama.home.internal:11434), make sure the Client here is online and the Connector is connected in the Admin Console.',
 			};
 		case 'refused':
+			// Ollama on this very machine: it is simply not running (a loopback bind is right here).
+			if (isLoopback(c.host)) {
+				return {
+					cause,
+					message: `Nothing is listening on ${at}: Ollama is not running on this machine (or listens on another port).`,
+					fix: 'Start Ollama here (macOS: open -a Ollama, or brew services start ollama; Linux: sudo systemctl start ollama, or ollama serve) and check its port (11434 unless OLLAMA_HOST says otherwise).',
+					commands: [['ollama', 'serve']],
+				};
+			}
 			return {
 				cause,
 				message: `Nothing is listening on ${at}: Ollama is not running there, or it listens only on 127.0.0.1 (its default).`,

@@ -317,7 +317,8 @@ const twingateClient: DoctorCheck = {
 	title: 'Twingate Client online on this machine',
 	roles: ['client'],
 	required: true,
-	async run(ctx, _input, memo) {
+	async run(ctx, input, memo) {
+		if (input.ollamaHere) return {status: 'skipped', detail: 'Ollama runs on this machine (--ollama-here): no tunnel is needed'};
 		if (ctx.platform === 'darwin') {
 			// The macOS app has no CLI (seed-corrections #42): pgrep and scutil only.
 			const running = await ctx.run('pgrep', ['-x', 'Twingate']);
@@ -328,7 +329,7 @@ const twingateClient: DoctorCheck = {
 			return {status: 'warn', detail: 'the Twingate app is running; connection state unknown (check the menu bar)', evidence: {scutil: nc.ok ? nc.state : null}};
 		}
 		const r = await memo.get('tg-status', () => ctx.run('twingate', ['status'], {timeoutMs: 5000}));
-		if (r.notFound) return {status: 'fail', detail: 'the Twingate Client is not installed (twingate not found)', cause: 'tunnel-down', finding: {severity: 'low', fix: 'Install the Linux client: curl -s https://binaries.twingate.com/client/linux/install.sh | sudo bash'}};
+		if (r.notFound) return {status: 'fail', detail: 'the Twingate Client is not installed (twingate not found)', cause: 'tunnel-down', finding: {severity: 'high', fix: 'Install the Linux client: curl -s https://binaries.twingate.com/client/linux/install.sh | sudo bash'}};
 		const status = parseTwingateStatus(r.stdout);
 		if (status === 'online') return {status: 'ok', detail: 'twingate status: online'};
 		return {status: 'fail', detail: `twingate status: ${status === 'unknown' ? JSON.stringify(r.stdout.trim().slice(0, 40)) : status}`, cause: 'tunnel-down', evidence: {status}, finding: {severity: 'low', fix: 'Start the client and wait until `twingate status` prints online.', commands: [['twingate', 'start']]}};
@@ -343,6 +344,7 @@ const twingateResources: DoctorCheck = {
 	platforms: ['linux'],
 	required: true,
 	async run(ctx, input) {
+		if (input.ollamaHere) return {status: 'skipped', detail: 'Ollama runs on this machine: no Twingate Resource is needed'};
 		const alias = input.alias ?? input.url?.host;
 		if (!alias) return {status: 'skipped', detail: 'no alias or URL known (pass --url)'};
 		const r = await ctx.run('twingate', ['resources'], {timeoutMs: 5000});
@@ -365,6 +367,7 @@ const aliasResolves: DoctorCheck = {
 	async run(ctx, input) {
 		const url = input.url;
 		if (!url) return {status: 'skipped', detail: 'no URL known (pass --url)'};
+		if (input.ollamaHere) return {status: 'skipped', detail: 'Ollama runs on this machine: nothing goes through Twingate'};
 		if (url.hostIsIp) {
 			if (url.cgnat) return {status: 'fail', detail: `${url.host} is a 100.x handle typed by hand; it is only meaningful on the machine that assigned it`, cause: 'wrong-address'};
 			return {status: 'warn', detail: `${url.host} is an IP address: traffic goes through Twingate only if a Resource covers it`};

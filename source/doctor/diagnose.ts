@@ -149,11 +149,14 @@ export function diagnose(records: readonly CheckRecord[], role: 'server' | 'clie
 	for (const rule of rules) {
 		const hits = broken.filter((r) => r.cause && rule.when.includes(r.cause));
 		if (hits.length) {
+			const notInstalled = rule.cause === 'tunnel-down' && hits.some((h) => /not installed/.test(h.detail));
 			return {
 				cause: rule.cause,
 				layer: rule.layer,
-				message: rule.message,
-				fix: rule.fix,
+				message: notInstalled ? 'The Twingate Client is not installed on this machine, so nothing can reach the Resource alias.' : rule.message,
+				fix: notInstalled
+					? 'Install the Twingate Client here (Linux: curl -s https://binaries.twingate.com/client/linux/install.sh | sudo bash; macOS: brew install --cask twingate), sign in or set up a service key, then start it.'
+					: rule.fix,
 				fixStep: rule.fixStep ?? null,
 				evidence: hits.map((h) => ({check: h.id, saw: h.detail})),
 			};

@@ -11,8 +11,8 @@ import type {CheckOutcome, DoctorCheck} from './types.js';
 export const DEFAULT_KEY_FILE = '/etc/twingate/service_key.json';
 const DAY = 24 * 3600 * 1000;
 
-export function keyFilePath(ctx: Ctx): string {
-	return ctx.env.TWINGATE_SERVICE_KEY_FILE || DEFAULT_KEY_FILE;
+export function keyFilePath(ctx: Ctx, given?: string): string {
+	return given || ctx.env.TWINGATE_SERVICE_KEY_FILE || DEFAULT_KEY_FILE;
 }
 
 export const keyFileCheck: DoctorCheck = {
@@ -21,8 +21,8 @@ export const keyFileCheck: DoctorCheck = {
 	title: 'Service key file is private (0600) and not expiring',
 	roles: ['client'],
 	required: false,
-	async run(ctx): Promise<CheckOutcome> {
-		const file = keyFilePath(ctx);
+	async run(ctx, input): Promise<CheckOutcome> {
+		const file = keyFilePath(ctx, input.serviceKeyFile);
 		const st = await ctx.fs.stat(file);
 		if (!st) return {status: 'skipped', detail: `no service key file at ${file}`};
 		let text: string | null;

@@ -45,6 +45,10 @@ export interface DoctorInput {
 	alias?: string;
 	/** Step 2's Docker probe result from this run or the journal: `reachable` means a loopback bind is fine. */
 	dockerProbe?: string;
+	/** The AIlice side and Ollama are the same machine (--ollama-here, or recorded by step 4): no tunnel checks. */
+	ollamaHere?: boolean;
+	/** The service key file to check (--service-key-file, the journal, TWINGATE_SERVICE_KEY_FILE). */
+	serviceKeyFile?: string;
 	/** --ailice-config: where AIlice's config.json is, if not the default. */
 	ailiceConfig?: string;
 	timeoutMs: number;

@@ -146,3 +146,30 @@ describe('doctor fixes and AIlice checks', () => {
 		expect(seen[0]).toMatchObject({bind: '192.168.1.20:11434', method: 'systemd'});
 	});
 });
+
+describe('doctor when Ollama runs on the AIlice machine', () => {
+	it('after a setup with --ollama-here, the Twingate checks are skipped and a healthy run exits 0', async () => {
+		const server = await startFakeOllama();
+		try {
+			// No twingate commands are expected: the fake runner fails the test if one runs.
+			const ctx = makeCtx({platform: 'linux'});
+			const file = path.join(ctx.dir, 'ailice', 'config.json');
+			mkdirSync(path.dirname(file), {recursive: true});
+			const entry = {formatter: 'AFormatterGPT', contextWindow: 8192, systemAsUser: false, args: {}};
+			writeFileSync(file, JSON.stringify({models: {ollama: {modelWrapper: 'AModelChatGPT', apikey: 'ollama', baseURL: `${server.url}/v1`, modelList: {'llama3.2:latest': entry}}}}));
+			const j = emptyJournal(Date.now());
+			recordStep(j, 'ailice-config', {status: 'ok', inputsHash: 'h', at: Date.now(), summary: 'ok', answers: {ollamaOnThisMachine: true, url: server.url}});
+			await saveJournal(ctx.fs, wizardPaths(ctx.env).journal, j, ctx.secrets);
+			const session = new Session({ctx, answers: {url: server.url, ailiceConfig: file}, role: 'client'});
+			await session.open();
+			const result = await flowDoctorFull(session, nonInteractiveAsker(), {'timeout-ms': 2000});
+			ctx.runner.assertDone();
+			expect(result.exitCode).toBe(0);
+			const checks = result.summary.checks as {id: string; status: string}[];
+			expect(checks.find((c) => c.id === 'twingate.client')?.status).toBe('skipped');
+			expect(result.summary.cause).toBeNull();
+		} finally {
+			await server.close();
+		}
+	});
+});
