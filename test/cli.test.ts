@@ -1,8 +1,9 @@
 /** The built binary, run as a user would run it. */
-import {existsSync, readFileSync, readdirSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from './support/cli.js';
+import {tempDir} from './support/fake-ctx.js';
 import {startFakeOllama, type FakeOllama} from './support/fake-ollama.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
@@ -80,6 +81,18 @@ describe('built CLI', () => {
 		expect(r.stderr).toMatch(message);
 		expect(r.stderr).not.toMatch(/\n\s+at /);
 		expect(existsSync(path.join(r.stateDir, 'journal.json'))).toBe(false);
+	});
+
+	it('a corrupt journal is reported to the user (plain and --json) and kept aside', async () => {
+		for (const json of [false, true]) {
+			const home = tempDir('otw-corrupt-');
+			mkdirSync(path.join(home, 'wizard-state'), {recursive: true});
+			writeFileSync(path.join(home, 'wizard-state', 'journal.json'), '{bad');
+			const r = await runCli(['repair', '--role', 'client', ...(json ? ['--json'] : [])], {home});
+			expect(r.code).toBe(1);
+			expect(json ? r.stderr : r.stdout).toMatch(/journal .* could not be read because it is not valid JSON.*kept as journal\.json\.corrupt-/);
+			expect(readdirSync(path.join(home, 'wizard-state')).some((f) => f.startsWith('journal.json.corrupt-'))).toBe(true);
+		}
 	});
 
 	it('without a TTY a missing answer exits 2 naming the flag, never hangs', async () => {

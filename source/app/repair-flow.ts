@@ -39,8 +39,9 @@ export interface RepairDecision {
 export async function flowRepairFull(session: Session, asker: Asker, options: Options): Promise<FlowResult> {
 	const journal = session.journal;
 	if (!journal || Object.keys(journal.steps).length === 0) {
-		const message = 'There is no journal yet, so there is nothing to repair. Run the guided setup first: ollama-tunnel-wizard';
-		session.bus.emit({type: 'warning', message});
+		const message = session.journalProblem
+			? 'The journal could not be read (see above), so there is nothing to repair from. Run the guided setup: ollama-tunnel-wizard'
+			: 'There is no journal yet, so there is nothing to repair. Run the guided setup first: ollama-tunnel-wizard';
 		// On a terminal, offer to start the guided setup right away.
 		if (asker.interactive && (await asker.confirm({message: 'Start the guided setup now?', flag: '--yes', default: true}))) {
 			const {flowSetup} = await import('./flows.js');

@@ -75,7 +75,8 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 				if (!done) pending.push(a.path);
 			}
 			if (pending.length === 0 && commandsRan) return {status: 'ok', summary: `The changes of run ${runId} are reverted.`, details: []};
-			return {status: 'fail', summary: `Run ${runId} changed ${pending.length} file(s) that can be restored${plan.actions.some((a) => a.kind === 'command') ? ' and ran commands that can be reversed' : ''}.`, details: pending};
+			// warn, not fail: nothing is broken, there is something to undo.
+			return {status: 'warn', summary: `Run ${runId} changed ${pending.length} file(s) that can be restored${plan.actions.some((a) => a.kind === 'command') ? ' and ran commands that can be reversed' : ''}.`, details: pending};
 		},
 		async plan() {
 			return plan;

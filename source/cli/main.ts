@@ -16,6 +16,8 @@ import {STEPS} from '../steps/index.js';
 import {parseCommandLine, type ParsedArgs} from './args.js';
 import {helpText} from './help.js';
 import {SCHEMA_VERSION} from '../core/events.js';
+import {LAYERS} from '../doctor/types.js';
+import {MARK} from '../views/format.js';
 
 export interface Io {
 	argv: string[];
@@ -161,6 +163,18 @@ function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void
 		return;
 	}
 	if (parsed.command === 'doctor') {
+		// The lines above came in completion order; here they are again grouped by layer.
+		const checks = (s.checks as {layer: string; title: string; status: string; detail: string}[] | undefined) ?? [];
+		if (checks.length) {
+			io.out('');
+			io.out('By layer:');
+			for (const layer of LAYERS) {
+				const mine = checks.filter((c) => c.layer === layer.id);
+				if (mine.length === 0) continue;
+				io.out(`  ${layer.title}`);
+				for (const c of mine) io.out(`    ${MARK[c.status as keyof typeof MARK] ?? '?'} ${c.title}: ${c.detail}`);
+			}
+		}
 		const findings = (s.findings as {severity: string; detail: string; fix: string}[] | undefined) ?? [];
 		if (findings.length) {
 			io.out('');
@@ -173,5 +187,7 @@ function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void
 	if (typeof s.message === 'string') io.out(s.message);
 	const steps = (s.steps as {status: string}[] | undefined) ?? [];
 	const failed = steps.filter((x) => x.status === 'fail' || x.status === 'crash').length;
+	// A run that failed before any step (e.g. repair without a journal) has said why; no "Done.".
+	if (s.status === 'fail' && steps.length === 0) return;
 	io.out(failed ? `${failed} step(s) need attention. Rerun \`ollama-tunnel-wizard repair\` after fixing.` : `Done${s.dryRun ? ' (dry run: nothing was changed)' : ''}.`);
 }
