@@ -13,5 +13,5 @@ export const STEP_META: Record<StepId, StepMeta> = {
 	'client-address': {id: 'client-address', number: 3, title: 'The address clients use', roles: ['server'], dependsOn: ['ollama-remote-access'], available: true},
 	'ailice-config': {id: 'ailice-config', number: 4, title: "AIlice's config.json", roles: ['client'], dependsOn: [], available: true},
 	'service-account': {id: 'service-account', number: 5, title: 'Production access with a service account', roles: ['client'], dependsOn: [], available: true},
-	'connection-test': {id: 'connection-test', number: 6, title: 'Test the connection', roles: ['client', 'server'], dependsOn: ['ailice-config'], available: true},
+	'connection-test': {id: 'connection-test', number: 6, title: 'Test the connection', roles: ['client'], dependsOn: ['ailice-config'], available: true},
 };
