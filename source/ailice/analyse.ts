@@ -8,7 +8,7 @@ import type {Ctx} from '../core/context.js';
 import {explain} from '../core/causes.js';
 import type {PlannedAction, Remediation, Role} from '../core/types.js';
 import {parseOllamaUrl} from '../core/url.js';
-import {checkServiceKeyText, readServiceKeyFile, registerServiceKey, tooOpen} from '../deploy/service-key.js';
+import {checkServiceKeyText, keyExpiryProblem, readServiceKeyFile, registerServiceKey, tooOpen} from '../deploy/service-key.js';
 import {CONTAINER_KEY_PATH} from '../deploy/templates.js';
 import {envValue, mergeDotenv} from './dotenv.js';
 import {gitExposed, readTarget} from './files.js';
@@ -238,6 +238,8 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		keyFile = resolveUserPath(ctx, a.serviceKeyFile);
 		const kf = await readServiceKeyFile(ctx, keyFile);
 		if (!kf.ok) return stop({summary: `${kf.problem} Nothing was changed.`, details: [], cause: 'service-key'});
+		const expiry = keyExpiryProblem(kf.expiresAt, ctx.clock.now());
+		if (expiry) out.warnings.push(expiry.sentence);
 		if (tooOpen(kf.mode)) {
 			out.actions.push({kind: 'command', argv: ['chmod', '600', keyFile], why: `The service key file is readable by others (mode ${(kf.mode ?? 0).toString(8)}); a service key must be 0600.`, undo: ['chmod', (kf.mode ?? 0o600).toString(8), keyFile]});
 			out.changes.push(`${keyFile}: mode → 600`);

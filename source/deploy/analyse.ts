@@ -8,7 +8,7 @@ import type {PlannedAction, Remediation} from '../core/types.js';
 import {parseOllamaUrl} from '../core/url.js';
 import {gitExposed, readTarget} from '../ailice/files.js';
 import {resolveUserPath} from '../ailice/paths.js';
-import {checkServiceKeyText, readServiceKeyFile, registerServiceKey, tooOpen} from './service-key.js';
+import {checkServiceKeyText, keyExpiryProblem, readServiceKeyFile, registerServiceKey, tooOpen} from './service-key.js';
 import {dockerfile, dockerRunLines, entrypointSh, envExample, LIMITS, readme, type DeploySpec} from './templates.js';
 
 export const DEFAULT_OUT = 'ailice-twingate';
@@ -66,6 +66,9 @@ export async function analyseDeploy(ctx: Ctx, a: DeployAnswers): Promise<DeployA
 		hostKeyFile = resolveUserPath(ctx, a.serviceKeyFile);
 		const kf = await readServiceKeyFile(ctx, hostKeyFile);
 		if (!kf.ok) return stop(`${kf.problem} Nothing was written.`, 'service-key');
+		const expiry = keyExpiryProblem(kf.expiresAt, ctx.clock.now());
+		if (expiry?.expired) return stop(`${expiry.sentence} Nothing was written.`, 'service-key');
+		if (expiry) result.warnings.push(expiry.sentence);
 		if (tooOpen(kf.mode)) {
 			result.actions.push({kind: 'command', argv: ['chmod', '600', hostKeyFile], why: `The service key file is readable by others (mode ${(kf.mode ?? 0).toString(8)}); it must be 0600.`, undo: ['chmod', (kf.mode ?? 0o600).toString(8), hostKeyFile]});
 			result.changes.push(`${hostKeyFile}: mode → 600`);
@@ -74,6 +77,9 @@ export async function analyseDeploy(ctx: Ctx, a: DeployAnswers): Promise<DeployA
 	} else if (a.serviceKey) {
 		const c = checkServiceKeyText(a.serviceKey, 'The pasted service key');
 		if (!c.ok) return stop(c.problem, 'service-key');
+		const expiry = keyExpiryProblem(c.expiresAt, ctx.clock.now());
+		if (expiry?.expired) return stop(expiry.sentence, 'service-key');
+		if (expiry) result.warnings.push(expiry.sentence);
 	}
 
 	const parsedUrl = a.url ? parseOllamaUrl(a.url) : null;

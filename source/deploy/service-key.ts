@@ -29,7 +29,7 @@ export function registerServiceKey(secrets: SecretRegistry, text: string): void 
 	}
 }
 
-export type KeyCheck = {ok: true; compact: string} | {ok: false; problem: string};
+export type KeyCheck = {ok: true; compact: string; expiresAt?: string} | {ok: false; problem: string};
 
 /** Validates key content without ever quoting it. `where` names its origin, e.g. "The service key file /x". */
 export function checkServiceKeyText(text: string, where: string): KeyCheck {
@@ -53,10 +53,24 @@ export function checkServiceKeyText(text: string, where: string): KeyCheck {
 	if (typeof network !== 'string' || network.trim() === '') {
 		return {ok: false, problem: `${where} has no "network" field, so it does not look like a Twingate service key (twingate.md §6.2). Check that you saved the service key, not a Connector token.`};
 	}
-	return {ok: true, compact: JSON.stringify(value)};
+	const expires = (value as Record<string, unknown>).expires_at;
+	return {ok: true, compact: JSON.stringify(value), expiresAt: typeof expires === 'string' && !Number.isNaN(Date.parse(expires)) ? expires : undefined};
 }
 
-export type KeyFile = {ok: true; mode: number | null; compact: string} | {ok: false; problem: string};
+/**
+ * A sentence when the key is expired or close to it (keys expire 365 days after creation by default,
+ * twingate.md §2 Service Account): an expired key cannot bring the client online.
+ */
+export function keyExpiryProblem(expiresAt: string | undefined, now: number): {expired: boolean; sentence: string} | null {
+	if (!expiresAt) return null;
+	const left = Date.parse(expiresAt) - now;
+	const day = new Date(Date.parse(expiresAt)).toISOString().slice(0, 10);
+	if (left <= 0) return {expired: true, sentence: `The service key expired on ${day}: the headless client cannot come online with it. Generate a new key (Admin Console → Team → Services → Generate Key).`};
+	if (left < 30 * 24 * 3600 * 1000) return {expired: false, sentence: `The service key expires on ${day} (in ${Math.ceil(left / 86_400_000)} days): rotate it soon.`};
+	return null;
+}
+
+export type KeyFile = {ok: true; mode: number | null; compact: string; expiresAt?: string} | {ok: false; problem: string};
 
 /** Reads and checks a key file; registers its content as a secret before anything else happens. */
 export async function readServiceKeyFile(ctx: Ctx, file: string): Promise<KeyFile> {
@@ -66,7 +80,7 @@ export async function readServiceKeyFile(ctx: Ctx, file: string): Promise<KeyFil
 	registerServiceKey(ctx.secrets, t.text);
 	const c = checkServiceKeyText(t.text, `The service key file ${file}`);
 	if (!c.ok) return c;
-	return {ok: true, mode: t.mode, compact: c.compact};
+	return {ok: true, mode: t.mode, compact: c.compact, expiresAt: c.expiresAt};
 }
 
 /** Group or others can read it: the key should be 0600 (issue 4, twingate.md §6.5 key file). */

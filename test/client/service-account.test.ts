@@ -114,6 +114,25 @@ describe('step 5: the deployment folder', () => {
 	});
 });
 
+describe('service key expiry (keys expire 365 days after creation by default, twingate.md §2)', () => {
+	it('an expired key stops step 5 with a clear sentence and writes nothing; a key expiring soon is a warning', async () => {
+		const ctx = makeCtx();
+		ctx.runner.expect({argv: ['git', '-C', ctx.dir, 'rev-parse', '--is-inside-work-tree'], exitCode: 128, repeat: true});
+		const expired = path.join(ctx.dir, 'expired.json');
+		writeFileSync(expired, JSON.stringify({...JSON.parse(FAKE_KEY), expires_at: '2020-01-01T00:00:00Z'}), {mode: 0o600});
+		const r1 = await runClientStep(serviceAccount, ctx, {out: path.join(ctx.dir, 'd'), serviceKeyFile: expired});
+		expect(r1.result.status).toBe('fail');
+		expect(r1.result.summary).toMatch(/expired on 2020-01-01/);
+		expect(existsSync(path.join(ctx.dir, 'd'))).toBe(false);
+		expect(JSON.stringify(r1.bus.history)).not.toContain('FAKEKEY');
+
+		const soon = path.join(ctx.dir, 'soon.json');
+		writeFileSync(soon, JSON.stringify({...JSON.parse(FAKE_KEY), expires_at: new Date(Date.now() + 5 * 86_400_000).toISOString()}), {mode: 0o600});
+		const r2 = await runClientStep(serviceAccount, ctx, {out: path.join(ctx.dir, 'd2'), serviceKeyFile: soon});
+		expect(JSON.stringify(r2.result)).toMatch(/expires on .* \(in \d days\): rotate it soon/);
+	});
+});
+
 describe('the generated entrypoint.sh', () => {
 	it.skipIf(SKIP_SHELLCHECK)('passes shellcheck', () => {
 		const dir = tempDir('otw-sc-');
