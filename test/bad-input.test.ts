@@ -68,6 +68,7 @@ export const BAD_ROWS: [string, string[], RegExp][] = [
 	['configure-ailice model with /..', [...CA, '--model', 'a/../b'], /model name "a\/\.\.\/b" is not a valid/],
 	['configure-ailice provider with a space', [...CA, '--model', 'x', '--provider', 'a b'], /--provider: The provider name "a b"/],
 	['configure-ailice provider with shell characters', [...CA, '--model', 'x', '--provider', '$(id)'], /--provider: The provider name/],
+	['configure-ailice card without models', ['configure-ailice', '--card', `otw1:${Buffer.from(JSON.stringify({url: 'http://ollama.home.internal:11434', models: []})).toString('base64url')}`, '--yes'], /card lists no models/],
 	['configure-ailice garbage card', ['configure-ailice', '--card', 'otw1:garbage', '--yes'], /--card: The connection card does not decode/],
 	['configure-ailice context window 0', [...CA, '--model', 'x', '--context-window', '0'], /--context-window must be a whole number from 512/],
 	['configure-ailice without --model', [...CA], /--model/],

@@ -32,6 +32,14 @@ function hasModels(a: ClientAnswers): boolean {
 	return Boolean((a.models && a.models.length) || a.model || (a.cardModels && a.cardModels.length));
 }
 
+/** The usage error for missing models, saying so when a card was given but lists none. */
+function noModels(a: ClientAnswers): UsageError {
+	if (a.cardModels && a.cardModels.length === 0) {
+		return new UsageError('The connection card lists no models: the Ollama server had none when the card was made (or it came from a --dry-run plan).', 'Pull a model on the Ollama host and make the card again, or pass --model NAME exactly as the server lists it.');
+	}
+	return new UsageError('The models for AIlice: no answer given.', 'Pass --model NAME (repeatable), exactly as the server lists it (ollama list on the server), or --card.');
+}
+
 /** Asks for the service key as a file path (recommended) or, when allowed, pasted (masked). */
 async function askServiceKey(session: Session, asker: Asker, allowPaste: boolean): Promise<void> {
 	const a = session.answers as ClientAnswers;
@@ -95,7 +103,7 @@ async function askAiliceConfig(session: Session, asker: Asker, setup: boolean): 
 	if (!asker.interactive) {
 		// No terminal: never wait for input; name the flag to pass (exit 2).
 		if (!a.url) throw new UsageError("The Ollama URL for AIlice's config.json: no answer given.", 'Pass --url http://<Resource alias>:11434, or --card with the connection card from step 3.');
-		if (!hasModels(a)) throw new UsageError('The models for AIlice: no answer given.', 'Pass --model NAME (repeatable), exactly as the server lists it, or --card.');
+		if (!hasModels(a)) throw noModels(a);
 		if (setup) refuseLoopbackWithoutTerminal(a);
 		return;
 	}
@@ -271,7 +279,7 @@ export async function flowConfigureAilice(session: Session, asker: Asker, option
 	await checkFlagPaths(session, {config: true, env: true, key: true});
 	await askAiliceConfig(session, asker, false);
 	if (!a.url) throw new UsageError("The Ollama URL for AIlice's config.json: no answer given.", 'Pass --url http://<Resource alias>:11434, or --card with the connection card from step 3.');
-	if (!hasModels(a)) throw new UsageError('The models for AIlice: no answer given.', 'Pass --model NAME (repeatable), exactly as the server lists it (ollama list on the server), or --card.');
+	if (!hasModels(a)) throw noModels(a);
 	await checkModelsOnServer(session);
 	const dryRun = Boolean(options['dry-run']);
 	const outcome = await session.runStep(ailiceConfig, dryRun ? 'dry-run' : 'apply', {confirm: confirmWith(asker, options)});
