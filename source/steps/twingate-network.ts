@@ -136,7 +136,8 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 		return {
 			status: 'warn',
 			summary: `Not checked: planned for ${OS_NAME[ctx.platform]} from stated assumptions (no Connector runs yet, the Resource is not confirmed); nothing on this machine was read or changed.`,
-			details: topologyText(ctx.platform).split('\n'),
+			// With --connector given, the plan below already shows that choice; the menu is for when it is not.
+			details: a.connector ? [`Connector: ${a.connector} (from --connector).`] : topologyText(ctx.platform).split('\n'),
 			data: {simulated: true},
 		};
 	}
