@@ -3,8 +3,8 @@
  * screen and the pending question (main), the live checks (status pane), notices, the summary and
  * the keys. This root is the only place that calls exit(); the exit code is its value.
  */
-import {useEffect, useMemo, useState, type ReactNode} from 'react';
-import {Box, Text, useApp, useInput, useStdin, useStdout} from 'ink';
+import {useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
+import {Box, Text, measureElement, useApp, useInput, useStdin, useStdout, type DOMElement} from 'ink';
 import {CancelledError, EXIT} from '../core/exit-codes.js';
 import type {Session} from '../app/session.js';
 import type {Driver, DoctorView} from './driver.js';
@@ -17,7 +17,9 @@ import {StepList} from './StepList.js';
 import {StepScreen} from './StepScreen.js';
 import {StatusPane} from './StatusPane.js';
 import {Prompt} from './Prompt.js';
-import {Footer} from './Footer.js';
+import {Footer, footerKeys, type FooterMode} from './Footer.js';
+import {linesRows, promptRows, wrappedRows} from './layout.js';
+import {MARK} from '../views/format.js';
 import {Notices} from './Notices.js';
 import {runSummary} from './summary.js';
 import {DiagnosisBlock, DoctorPanes, FixResult, PerfPane} from './DoctorScreen.js';
@@ -30,11 +32,21 @@ export interface AppProps {
 	controller: AbortController;
 	/** How long the finished screen stays before the app exits by itself (any key exits sooner). */
 	exitDelayMs?: number;
-	/** Called once with the exit code, just before exit(). */
-	onExit?: (code: number) => void;
+	/** Called once with the exit code and the final frame's height, just before exit(). */
+	onExit?: (code: number, info: ExitInfo) => void;
+}
+
+export interface ExitInfo {
+	/** Rows of the final frame: Ink ends a frame as tall as the terminal without a newline. */
+	height: number;
 }
 
 export const DEFAULT_EXIT_DELAY_MS = 800;
+
+function failing(session: Session, stepId: Step['id']): boolean {
+	const status = session.outcomes.get(stepId)?.result.status;
+	return status === 'fail' || status === 'crash';
+}
 
 function initialIndex(session: Session, driver: Driver): number {
 	if (driver.command === 'test') return Math.max(0, session.steps.findIndex((s) => s.id === 'connection-test'));
@@ -47,6 +59,15 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	const {isRawModeSupported} = useStdin();
 	const inputActive = Boolean(isRawModeSupported);
 	const {stdout} = useStdout();
+	// Re-render on a terminal resize: the layout (the plan's cap) depends on the size.
+	const [, setResizes] = useState(0);
+	useEffect(() => {
+		const onResize = () => setResizes((n) => n + 1);
+		stdout.on('resize', onResize);
+		return () => {
+			stdout.off('resize', onResize);
+		};
+	}, [stdout]);
 	const ui = useWizardEvents(session.bus, controller.signal);
 	const pending = useStore(asker);
 	const drv = useStore(driver);
@@ -62,6 +83,11 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	const [stay, setStay] = useState(false);
 	const [hint, setHint] = useState<string | null>(null);
 	const [exitCode, setExitCode] = useState<number | null>(null);
+	/** Which page of a plan taller than the screen (space / PgDn, PgUp). */
+	const [planPage, setPlanPage] = useState(0);
+	/** q at a failed step: the setup stops there and the app exits once the flow has returned. */
+	const [quitting, setQuitting] = useState(false);
+	const root = useRef<DOMElement>(null);
 
 	const activeId = drv.current ?? ui.active;
 	const finished = drv.phase === 'done' || drv.phase === 'failed' || drv.phase === 'cancelled';
@@ -74,6 +100,11 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	const fixOffered = doctor && inputActive && doctorView?.stage === 'done' && drv.phase === 'done' && fixHere && !session.ctx.signal.aborted;
 	/** The fix is a step of the other machine: say where to run it instead of offering `f`. */
 	const fixElsewhere = fixStep && session.role && !fixStep.roles.includes(session.role) ? `The fix is step ${fixStep.number} (${fixStep.title}) on ${fixStep.roles[0] === 'server' ? 'the Ollama host' : 'the AIlice side'}: run \`ollama-tunnel-wizard doctor --role ${fixStep.roles[0]} --fix\` there.` : null;
+	/** The setup waits at a failed step: r retry, enter continue, q stop here. */
+	const failure = drv.failure && !pending && exitCode === null ? drv.failure : null;
+	/** A step failed and the run is over: no automatic exit, so `r` can still rerun it (q/enter exit). */
+	const stepsCommand = driver.command === 'setup' || driver.command === 'test' || driver.command === 'repair';
+	const holding = idle && inputActive && stepsCommand && drv.phase === 'done' && driver.mode !== 'dry-run' && !session.ctx.dryRun && !quitting && exitCode === null && session.failed();
 
 	useEffect(() => {
 		void driver.start();
@@ -88,6 +119,26 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 		}
 	}, [activeId, steps]);
 
+	// The run ended with a failure and waits: show the (first) failed step.
+	useEffect(() => {
+		if (!holding) return;
+		setSelected((i) => {
+			const current = steps[i];
+			if (current && failing(session, current.id)) return i;
+			const first = steps.findIndex((s) => failing(session, s.id));
+			return first >= 0 ? first : i;
+		});
+	}, [holding, steps, session]);
+
+	// Another step or another plan: its first page.
+	const selectedPlan = ui.steps[steps[selected]?.id ?? '']?.plan;
+	useEffect(() => setPlanPage(0), [selected, selectedPlan]);
+
+	// q at a failed step: exit once the setup has stopped, with its real code (1 while the failure stays).
+	useEffect(() => {
+		if (quitting && finished && !drv.busy && exitCode === null) setExitCode(driver.exitCode());
+	}, [quitting, finished, drv.busy, exitCode, driver]);
+
 	// Cancelled from outside (SIGTERM/SIGINT handler in the entry point).
 	useEffect(() => {
 		const onAbort = () => setExitCode((c) => c ?? EXIT.cancelled);
@@ -98,19 +149,20 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 
 	// The run finished: leave the final screen a short moment, then exit.
 	useEffect(() => {
-		if (!idle || stay || exitCode !== null || fixOffered) return;
+		if (!idle || stay || exitCode !== null || fixOffered || holding || quitting) return;
 		if (drv.phase === 'cancelled') {
 			setExitCode(EXIT.cancelled);
 			return;
 		}
 		const timer = setTimeout(() => setExitCode(driver.exitCode()), exitDelayMs);
 		return () => clearTimeout(timer);
-	}, [idle, stay, exitCode, drv.phase, driver, exitDelayMs, fixOffered]);
+	}, [idle, stay, exitCode, drv.phase, driver, exitDelayMs, fixOffered, holding, quitting]);
 
-	// The only exit(): after the final frame (with the summary, without keys) has been committed.
+	// The only exit(): after the final frame (with the summary, without keys) has been committed
+	// (and laid out: its height tells the caller whether Ink ended it with a newline).
 	useEffect(() => {
 		if (exitCode === null) return;
-		onExit?.(exitCode);
+		onExit?.(exitCode, {height: root.current ? measureElement(root.current).height : 0});
 		exit(exitCode);
 	}, [exitCode, exit, onExit]);
 
@@ -156,6 +208,11 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 		void driver.recheckDoctor().then((message) => message && setHint(message));
 	};
 
+	/** q at a failed step: stop the setup there (no cancel: the exit code is the outcome's). */
+	const stopHere = () => {
+		if (driver.answerFailure('quit')) setQuitting(true);
+	};
+
 	const move = (delta: number) => {
 		setSelected((i) => Math.min(steps.length - 1, Math.max(0, i + delta)));
 		setExpanded(false);
@@ -177,6 +234,31 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 				else if (idle && !stay && !fixOffered) setExitCode(driver.exitCode());
 				return;
 			}
+			const textFocus = pending?.kind === 'text';
+			const selectFocus = pending?.kind === 'select';
+			// A plan taller than the screen pages (a yes/no keeps its keys: y, n, enter).
+			if (!textFocus && !selectFocus && (input === ' ' || key.pageDown || key.pageUp)) {
+				if (idle) setStay(true);
+				setPlanPage((p) => p + (key.pageUp ? -1 : 1));
+				return;
+			}
+			if (failure) {
+				if (key.upArrow || key.downArrow) move(key.upArrow ? -1 : 1);
+				else if (input === 'r') driver.answerFailure('retry');
+				else if (key.return || input === 'c') driver.answerFailure('continue');
+				else if (input === 'q') stopHere();
+				else setHint('The setup waits at the failed step: r retries it, enter continues with the next step, q stops here.');
+				return;
+			}
+			if (holding) {
+				if (key.upArrow || key.downArrow) move(key.upArrow ? -1 : 1);
+				else if (input === 'q' || key.return) setExitCode(driver.exitCode());
+				else if (input === 'r') {
+					setStay(true);
+					retry();
+				} else setHint('q or enter exits; r reruns the selected step.');
+				return;
+			}
 			if (idle && !stay) {
 				// "Exits after a short moment, or on any key"; navigation keys keep the screen instead.
 				if (key.upArrow || key.downArrow || key.return || input === 'r') setStay(true);
@@ -185,8 +267,6 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 					return;
 				}
 			}
-			const textFocus = pending?.kind === 'text';
-			const selectFocus = pending?.kind === 'select';
 			if ((key.upArrow || key.downArrow) && !selectFocus) {
 				move(key.upArrow ? -1 : 1);
 				return;
@@ -217,9 +297,36 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	const live = exitCode === null;
 	const summary = finished || exitCode !== null ? runSummary(driver.command, session, drv, exitCode ?? driver.exitCode()) : null;
 	const questionStep = pending?.stepId ? steps.find((s) => s.id === pending.stepId) : undefined;
+	const cancelledQuestion = live ? null : asker.cancelledQuestion;
+	const cancelledWaiting = Boolean(step && cancelledQuestion && (cancelledQuestion.stepId === step.id || (cancelledQuestion.stepId === null && step.id === activeId)));
+	const failedStep = failure ? steps.find((s) => s.id === failure.stepId) : undefined;
+	const failureText = failedStep ? failurePrompt(session, failedStep) : null;
+	/** enter toggles "show all" now (it answers a question, continues, or exits otherwise). */
+	const enterExpands = !doctor && !pending && !failure && !holding && live;
+	const footerMode: FooterMode = pending ? pending.kind : failure ? 'failure' : holding ? 'hold' : finished ? 'done' : 'keys';
+	const footerText = footerKeys(footerMode, doctor && !pending ? doctorKeys(fixOffered, doctorView?.stage === 'done' && !drv.busy) : undefined);
+
+	// The rows the step screen may take: the terminal's height minus everything around it (unknown
+	// height, as under ink-testing-library: no cap).
+	const innerWidth = columns - leftWidth - 4;
+	let maxRows: number | undefined;
+	if (stdout.rows && !doctor) {
+		const title = `ollama-tunnel-wizard ${driver.command}${session.role ? ` · this machine: ${session.role}` : ''}${session.ctx.dryRun ? ' · dry run: nothing will be changed' : ''}`;
+		const statusLines = liveView.lines.length ? liveView.lines.map((l) => `${MARK[l.status]} ${l.status === 'running' ? 'running: ' : ''}${l.message}`) : ['No live checks yet.'];
+		let used = wrappedRows(title, columns) + 2; // the title; the borders of the step list and the step screen
+		used += 3 + linesRows(statusLines, columns - 4); // the live checks: borders, title, lines
+		used += linesRows(ui.warnings.map((w) => `${MARK.warn} ${w}`), columns);
+		if (ui.diagnosis) used += 2 + ui.diagnosis.evidence.length + wrappedRows(ui.diagnosis.message, columns);
+		if (summary) used += wrappedRows(summary.text, columns) + (summary.next ? wrappedRows(summary.next, columns) : 0);
+		if (exitCode === null) used += (hint ? wrappedRows(hint, columns) : 0) + wrappedRows(footerText, columns);
+		if (pending && exitCode === null) used += 1 + (questionStep && questionStep.id !== step?.id ? 1 : 0) + promptRows(pending, innerWidth);
+		if (failureText) used += 1 + wrappedRows(failureText, innerWidth);
+		// Ink redraws a frame as tall as the terminal with a full clear: stay a row short, and keep one spare.
+		maxRows = stdout.rows - used - 2;
+	}
 
 	return (
-		<Box flexDirection="column">
+		<Box ref={root} flexDirection="column">
 			<Text>
 				<Text bold>ollama-tunnel-wizard {driver.command}</Text>
 				{session.role ? <Text dimColor> · this machine: {session.role}</Text> : null}
@@ -241,7 +348,7 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 				<>
 					<Box>
 						<Box width={leftWidth} flexShrink={0} flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1}>
-							<StepList steps={steps} views={ui.steps} selected={selected} role={session.role} live={live} />
+							<StepList steps={steps} views={ui.steps} selected={selected} role={session.role} live={live} asking={pending ? (pending.stepId ?? activeId) : null} />
 						</Box>
 						<Box flexGrow={1} flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1}>
 							{step ? (
@@ -250,10 +357,22 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 									view={view}
 									role={session.role}
 									command={driver.command}
-									expanded={expanded}
+									expanded={expanded && enterExpands}
 									confirming={pending?.kind === 'confirm' && (pending.stepId === step.id || (pending.stepId === null && step.id === activeId))}
 									live={live}
+									enterExpands={enterExpands}
+									width={innerWidth}
+									maxRows={maxRows}
+									planPage={planPage}
+									cancelledWaiting={cancelledWaiting}
 								/>
+							) : null}
+							{failureText ? (
+								<Box marginTop={1}>
+									<Text bold color="red">
+										{failureText}
+									</Text>
+								</Box>
 							) : null}
 							{pending && exitCode === null ? (
 								<Box flexDirection="column" marginTop={1}>
@@ -279,11 +398,17 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 					{summary.next ? <Text>{summary.next}</Text> : null}
 				</Box>
 			) : null}
-			{exitCode === null ? (
-				<Footer mode={pending ? pending.kind : finished ? 'done' : 'keys'} hint={hint} keys={doctor && !pending ? doctorKeys(fixOffered, doctorView?.stage === 'done' && !drv.busy) : undefined} />
-			) : null}
+			{exitCode === null ? <Footer mode={footerMode} hint={hint} keys={footerText} /> : null}
 		</Box>
 	);
+}
+
+/** What the setup waits for at a failed step. */
+function failurePrompt(session: Session, step: Step): string {
+	const order = session.stepsForRole();
+	const next = order[order.findIndex((s) => s.id === step.id) + 1];
+	const what = session.outcomes.get(step.id)?.result.status === 'crash' ? 'crashed' : 'failed';
+	return `Step ${step.number} ${what}. r: retry it · enter: ${next ? `continue with step ${next.number}` : 'finish the setup'} · q: stop here`;
 }
 
 function doctorKeys(fixOffered: boolean, done: boolean): string {

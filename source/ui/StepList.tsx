@@ -13,9 +13,11 @@ export interface StepListProps {
 	role: Role | undefined;
 	/** False on the final frame: a step still running was cancelled. */
 	live: boolean;
+	/** The step a question on screen belongs to: marked `?` (it waits for the user, nothing runs). */
+	asking?: string | null;
 }
 
-export function StepList({steps, views, selected, role, live}: StepListProps) {
+export function StepList({steps, views, selected, role, live, asking = null}: StepListProps) {
 	return (
 		<Box flexDirection="column">
 			{steps.map((step, index) => {
@@ -30,7 +32,13 @@ export function StepList({steps, views, selected, role, live}: StepListProps) {
 							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected}>
 								{isSelected ? '›' : ' '} {step.number || '·'}{' '}
 							</Text>
-							{status === 'running' ? <Spinner /> : <Text color={statusColor(status)}>{MARK[status]}</Text>}
+							{live && asking === step.id && (status === 'running' || status === 'pending') ? (
+								<Text color="cyan">?</Text>
+							) : status === 'running' ? (
+								<Spinner />
+							) : (
+								<Text color={statusColor(status)}>{MARK[status]}</Text>
+							)}
 						</Box>
 						<Box marginLeft={1}>
 							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected} dimColor={dim && !isSelected}>

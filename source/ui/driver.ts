@@ -23,6 +23,9 @@ export type {AfterStep};
 
 export type DriverPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
+/** What the user chose at a failed step of the setup: run it again, go on with the next step, or stop the setup there. */
+export type FailureChoice = 'retry' | 'continue' | 'quit';
+
 /** What `f` did: the owning step's outcome and whether the doctor re-check confirmed it. */
 export interface DoctorFixView {
 	stepId: string;
@@ -66,6 +69,8 @@ export interface DriverState {
 	doctor: DoctorView | null;
 	/** The flow's own closing sentence, for commands without a screen of their own (undo, configure-ailice, …). */
 	flowMessage: string | null;
+	/** The setup stopped at this failed step and waits for the user's choice (answerFailure). */
+	failure: {stepId: string} | null;
 }
 
 /** An asker that can tag questions with the step they belong to (the Ink asker can). */
@@ -94,7 +99,8 @@ export class Driver {
 	readonly #interviews: Partial<Record<string, Interview>> | undefined;
 	readonly #afterStep: Partial<Record<string, AfterStep>> | undefined;
 	readonly #doctorChecks: readonly DoctorCheck[] | undefined;
-	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null, doctor: null, flowMessage: null};
+	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null, doctor: null, flowMessage: null, failure: null};
+	#failureChoice: ((choice: FailureChoice) => void) | null = null;
 	readonly #listeners = new Set<() => void>();
 	#tail: Promise<unknown> = Promise.resolve();
 	#started: Promise<void> | undefined;
@@ -161,8 +167,52 @@ export class Driver {
 		for (const step of this.session.stepsForRole()) {
 			if (this.session.ctx.signal.aborted) break;
 			await this.#doStep(step, this.mode, true);
+			if ((await this.#afterFailure(step)) === 'quit') break;
 		}
 		return this.session.failed() ? EXIT.failed : EXIT.ok;
+	}
+
+	/** The setup stops at a failed step (not in a dry run, and only when someone can answer: the asker is interactive, --yes or not). */
+	get pausesOnFailure(): boolean {
+		return this.command === 'setup' && this.mode === 'apply' && this.#asker.interactive;
+	}
+
+	/**
+	 * After a step of the setup ended in fail/crash: wait for the user (answerFailure). `retry` runs the
+	 * step again (as `r` does) and waits again while it still fails; `continue` goes on with the next
+	 * step; `quit` ends the setup there (a cancel ends the wait too).
+	 */
+	async #afterFailure(step: Step): Promise<'continue' | 'quit'> {
+		if (!this.pausesOnFailure) return 'continue';
+		const signal = this.session.ctx.signal;
+		for (;;) {
+			const status = this.session.outcomes.get(step.id)?.result.status;
+			if (status !== 'fail' && status !== 'crash') return 'continue';
+			if (signal.aborted) return 'quit';
+			const choice = await new Promise<FailureChoice>((resolve) => {
+				const onAbort = () => resolve('quit');
+				signal.addEventListener('abort', onAbort, {once: true});
+				this.#failureChoice = (c) => {
+					signal.removeEventListener('abort', onAbort);
+					resolve(c);
+				};
+				this.#set({current: step.id, failure: {stepId: step.id}});
+			});
+			this.#failureChoice = null;
+			this.#set({failure: null});
+			if (choice !== 'retry') return choice;
+			const refused = await this.retry(step.id);
+			if (refused) this.session.bus.emit({type: 'warning', message: refused});
+		}
+	}
+
+	/** The user's choice at the failed step the setup waits at; false when it waits at none. */
+	answerFailure(choice: FailureChoice): boolean {
+		const answer = this.#failureChoice;
+		if (!answer) return false;
+		this.#failureChoice = null;
+		answer(choice);
+		return true;
 	}
 
 	#testStep(): Step {

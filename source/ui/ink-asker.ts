@@ -31,6 +31,7 @@ export class InkAsker implements Asker {
 	readonly #listeners = new Set<() => void>();
 	readonly #signal: AbortSignal | undefined;
 	#nextId = 1;
+	#cancelled: PendingQuestion | null = null;
 
 	constructor(signal?: AbortSignal) {
 		this.#signal = signal;
@@ -94,9 +95,15 @@ export class InkAsker implements Asker {
 		return true;
 	}
 
+	/** The question that was on screen when the run was cancelled (the final frame says so), else null. */
+	get cancelledQuestion(): PendingQuestion | null {
+		return this.#cancelled;
+	}
+
 	/** Quit: every waiting question rejects with CancelledError. */
 	cancelAll(): void {
 		const entries = this.#queue.splice(0);
+		if (entries[0]) this.#cancelled ??= entries[0].pending;
 		if (entries.length) this.#notify();
 		for (const e of entries) e.reject(new CancelledError());
 	}

@@ -21,7 +21,12 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 	const driver = new Driver({session, command: parsed.command, options: parsed.options, asker: rawMode ? asker : nonInteractiveAsker()});
 
 	let code: number = EXIT.failed;
-	const element = <App session={session} driver={driver} asker={asker} controller={controller} onExit={(c) => (code = c)} />;
+	let finalHeight = 0;
+	const onExit = (c: number, info: {height: number}) => {
+		code = c;
+		finalHeight = info.height;
+	};
+	const element = <App session={session} driver={driver} asker={asker} controller={controller} onExit={onExit} />;
 	const renderOptions = {exitOnCtrlC: false};
 	let instance: Instance = render(element, renderOptions);
 
@@ -87,6 +92,9 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
 	}
+	// Ink ends a final frame as tall as the terminal without a newline ("fullscreen"): add it, so what
+	// is printed next (the log path) starts on a line of its own.
+	if (process.stdout.isTTY && process.stdout.rows && finalHeight >= process.stdout.rows) process.stdout.write('\n');
 	// Whatever still runs (a check after a quit) is cancelled; nothing of ours keeps the process alive.
 	if (code === EXIT.cancelled && !controller.signal.aborted) controller.abort();
 	return code;

@@ -41,8 +41,20 @@ describe.skipIf(!support.run)('guided setup in a real terminal (tmux)', () => {
 		await r.waitFor('? Which model should AIlice use?');
 	}
 
+	/** Presses space (the next page of a long plan) until the screen shows `text`. */
+	async function pageUntil(r: PtyRun, text: string): Promise<string> {
+		for (let i = 0; i < 8; i++) {
+			const screen = r.screen();
+			if (screen.includes(text)) return screen;
+			r.press('Space');
+			await r.waitFor((s) => s !== screen);
+		}
+		return r.waitFor(text, 1);
+	}
+
 	it('client role: answers by keyboard, writes the AIlice config, the connection test passes, exit 0', async () => {
-		run = PtyRun.start({args: ['setup']});
+		// The size of the acceptance report: the confirmation with the config.json diff must fit.
+		run = PtyRun.start({args: ['setup'], cols: 110, rows: 36});
 		const r = run;
 		await toModelChoice(r);
 		expect(r.screen()).toContain('❯ llama3.2:latest');
@@ -55,8 +67,14 @@ describe.skipIf(!support.run)('guided setup in a real terminal (tmux)', () => {
 		r.press('y');
 		await r.waitFor('? Also write OLLAMA_BASE_URL');
 		r.press('n');
-		const plan = await r.waitFor('? Apply the 1 change(s) of step 4');
-		expect(plan).toContain(`"baseURL": "${server.url}/v1"`);
+		const asking = await r.waitFor('? Apply the 1 change(s) of step 4');
+		// The header and the step list stay on screen above the plan.
+		expect(asking.split('\n')[0]).toContain('ollama-tunnel-wizard setup · this machine: client');
+		expect(asking).toMatch(/› 4 \? AIlice's config\.json/);
+		expect(asking).toMatch(/… \d+ more line\(s\) · space: more/);
+		// The plan is longer than the screen: space pages through it, the question stays.
+		const plan = await pageUntil(r, `"baseURL": "${server.url}/v1"`);
+		expect(plan).toContain('? Apply the 1 change(s) of step 4');
 		r.press('y');
 		await r.waitFor('? Generate the production container');
 		r.press('n');

@@ -77,6 +77,11 @@ describe('Ink UI shell', () => {
 		expect(done).toContain('Fix: Start Ollama on the host.');
 		expect(done).toContain('$ ollama serve');
 		expect(done).toContain('✗ 1 failed');
+		// A failed run waits (r can rerun the step) instead of exiting by itself; q exits with its code.
+		expect(done).toContain('enter/q exit');
+		await new Promise((r) => setTimeout(r, 60));
+		expect(app.exitCode()).toBeUndefined();
+		await press(app.stdin, 'q');
 		await waitFor(() => app.exitCode() !== undefined, 3000, 'exit');
 		expect(app.exitCode()).toBe(1);
 	});

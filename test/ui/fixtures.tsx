@@ -52,7 +52,19 @@ export interface Mounted extends ReturnType<typeof render> {
 	exitCode: () => number | undefined;
 }
 
-export function mountApp(opts: {steps: Step[]; command?: Command; answers?: Answers; options?: Options; role?: Role; exitDelayMs?: number; interviews?: DriverInit['interviews']; doctorChecks?: DriverInit['doctorChecks']; journal?: Journal}): Mounted {
+export function mountApp(opts: {
+	steps: Step[];
+	command?: Command;
+	answers?: Answers;
+	options?: Options;
+	role?: Role;
+	exitDelayMs?: number;
+	interviews?: DriverInit['interviews'];
+	doctorChecks?: DriverInit['doctorChecks'];
+	journal?: Journal;
+	/** A terminal of this size (ink-testing-library's has 100 columns and no height). */
+	size?: {columns: number; rows: number};
+}): Mounted {
 	const ctx = makeCtx();
 	const session = new Session({ctx, answers: opts.answers ?? {}, steps: opts.steps, role: opts.role, ephemeral: true});
 	if (opts.journal) session.journal = opts.journal;
@@ -61,6 +73,11 @@ export function mountApp(opts: {steps: Step[]; command?: Command; answers?: Answ
 	const driver = new Driver({session, command: opts.command ?? 'test', options: opts.options ?? {}, asker, interviews: opts.interviews ?? {}, afterStep: {}, doctorChecks: opts.doctorChecks});
 	let code: number | undefined;
 	const r = render(<App session={session} driver={driver} asker={asker} controller={ctx.controller} exitDelayMs={opts.exitDelayMs ?? 20} onExit={(c) => (code = c)} />);
+	if (opts.size) {
+		Object.defineProperty(r.stdout, 'columns', {value: opts.size.columns, configurable: true});
+		Object.defineProperty(r.stdout, 'rows', {value: opts.size.rows, configurable: true});
+		r.stdout.emit('resize');
+	}
 	return {...r, ctx, session, driver, asker, exitCode: () => code};
 }
 
