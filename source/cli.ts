@@ -12,6 +12,9 @@ async function version(): Promise<string> {
 	return pkg.version;
 }
 
+/** Commands that open the full-screen UI on a terminal. */
+const SHELL_COMMANDS = new Set(['setup', 'test', 'doctor', 'repair', 'undo']);
+
 async function entry(): Promise<number> {
 	const argv = process.argv.slice(2);
 	if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -44,6 +47,17 @@ async function entry(): Promise<number> {
 	process.stderr.on('error', () => {
 		stderrOpen = false;
 	});
+	// Likely a full-screen run: draw its first frame now, from the step list alone, and load the rest
+	// behind it (main.ts decides for real and erases this frame if the UI is not used after all).
+	const first = argv[0];
+	const ci = [process.env.CI, process.env.CONTINUOUS_INTEGRATION].some((v) => v && v !== 'false' && v !== '0');
+	const command = first && !first.startsWith('-') ? first : 'setup';
+	let shell: {dispose(): Promise<void>} | undefined;
+	if (process.stdin.isTTY && process.stdout.isTTY && !ci && !argv.includes('--json') && !argv.includes('--plain') && SHELL_COMMANDS.has(command)) {
+		for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[key] === '') delete process.env[key];
+		const {showShell} = await import('./ui/shell.js');
+		shell = showShell(command, controller);
+	}
 	const {main} = await import('./cli/main.js');
 	return main({
 		argv,
@@ -57,7 +71,8 @@ async function entry(): Promise<number> {
 			if (stderrOpen) process.stderr.write(`${line}\n`);
 		},
 		controller,
-	});
+		shell,
+	}).finally(() => shell?.dispose());
 }
 
 entry().then(

@@ -28,6 +28,8 @@ export interface Io {
 	err: (line: string) => void;
 	/** Aborted on Ctrl-C / SIGTERM by the entry point. */
 	controller: AbortController;
+	/** The first frame the entry point drew (ui/shell.tsx); erased before anything else is printed. */
+	shell?: {dispose(): Promise<void>};
 }
 
 export type ViewKind = 'ink' | 'plain' | 'json';
@@ -51,6 +53,7 @@ export async function main(io: Io): Promise<number> {
 	try {
 		parsed = parseCommandLine(io.argv);
 	} catch (error) {
+		await io.shell?.dispose();
 		if (error instanceof UsageError) return printUsageError(error, io);
 		throw error;
 	}
@@ -66,6 +69,7 @@ export async function main(io: Io): Promise<number> {
 	const foreign = platform !== process.platform;
 	const simulated = parsed.options.platform !== undefined;
 	if (simulated && !parsed.options['dry-run']) {
+		await io.shell?.dispose();
 		return printUsageError(
 			foreign
 				? new UsageError(`--platform ${platform} is not this machine's OS (${process.platform}); it only works with --dry-run.`, 'Add --dry-run to review the plan here, or run the wizard on that machine to apply it.')
@@ -74,10 +78,12 @@ export async function main(io: Io): Promise<number> {
 		);
 	}
 	if (simulated && parsed.options.role !== 'server') {
+		await io.shell?.dispose();
 		return printUsageError(new UsageError(`--platform ${platform} plans the Ollama host's steps 1–3 only.`, 'Add --role server.'), io);
 	}
 
 	const view = chooseView(parsed, io);
+	if (view !== 'ink') await io.shell?.dispose();
 	const secrets = new SecretRegistry();
 	const started = Date.now();
 	const logger = new FileLogger(wizardPaths(io.env).logDir, secrets, started);
@@ -107,6 +113,7 @@ export async function main(io: Io): Promise<number> {
 		await session.open();
 		if (ink) {
 			const {runInk} = await ink;
+			await io.shell?.dispose();
 			const code = await runInk({session, parsed, controller: io.controller});
 			if (logger.file) io.err(`Log: ${logger.file}`);
 			return code;
@@ -134,6 +141,7 @@ export async function main(io: Io): Promise<number> {
 		logger.log('info', 'finished', {exitCode: result.exitCode});
 		return io.controller.signal.aborted ? EXIT.cancelled : result.exitCode;
 	} catch (error) {
+		await io.shell?.dispose();
 		if (error instanceof UsageError) {
 			if (view === 'json') io.out(JSON.stringify({schemaVersion: SCHEMA_VERSION, type: 'summary', command: parsed.command, status: 'usage-error', message: error.message, hint: error.hint ?? null}));
 			return printUsageError(error, io);
