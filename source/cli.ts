@@ -50,11 +50,11 @@ async function entry(): Promise<number> {
 	// Likely a full-screen run: draw its first frame now, from the step list alone, and load the rest
 	// behind it (main.ts decides for real and erases this frame if the UI is not used after all).
 	const first = argv[0];
-	const ci = [process.env.CI, process.env.CONTINUOUS_INTEGRATION].some((v) => v && v !== 'false' && v !== '0');
+	const {isCi, dropEmptyCi} = await import('./cli/ci.js');
 	const command = first && !first.startsWith('-') ? first : 'setup';
 	let shell: {dispose(): Promise<void>} | undefined;
-	if (process.stdin.isTTY && process.stdout.isTTY && !ci && !argv.includes('--json') && !argv.includes('--plain') && SHELL_COMMANDS.has(command)) {
-		for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[key] === '') delete process.env[key];
+	if (process.stdin.isTTY && process.stdout.isTTY && !isCi(process.env) && !argv.includes('--json') && !argv.includes('--plain') && SHELL_COMMANDS.has(command)) {
+		dropEmptyCi();
 		const {showShell} = await import('./ui/shell.js');
 		shell = showShell(command, controller);
 	}

@@ -111,9 +111,9 @@ export function perfLines(perf: Record<string, unknown>): string[] {
  * On the AIlice side with no --url: test what AIlice will use — the baseURL and model in its
  * config.json — or, failing that, the Resource alias on port 11434.
  */
-export async function completeInput(session: Session, input: DoctorInput): Promise<DoctorInput> {
+export async function completeInput(session: Session, input: DoctorInput, memo = new Memo()): Promise<DoctorInput> {
 	if (input.url || input.role !== 'client') return input;
-	const a = await readAilice(session.ctx, new Memo(), input.ailiceConfig).catch(() => null);
+	const a = await readAilice(session.ctx, memo, input.ailiceConfig).catch(() => null);
 	const fromConfig = a?.baseURL ? parseOllamaUrl(a.baseURL) : null;
 	if (fromConfig?.ok) return {...input, url: fromConfig.url, model: input.model ?? a?.selected ?? a?.models[0]};
 	if (input.alias) {
@@ -125,8 +125,10 @@ export async function completeInput(session: Session, input: DoctorInput): Promi
 
 /** Runs every applicable check at once, emits the diagnosis (and the perf line with --perf). */
 export async function runDoctorChecks(session: Session, given: DoctorInput, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<DoctorReport> {
-	const input = await completeInput(session, given);
-	const records = await runChecks(checks, session.ctx, input, session.bus);
+	// One memo for the run: the config read to find the URL is the one the AIlice checks judge.
+	const memo = new Memo();
+	const input = await completeInput(session, given, memo);
+	const records = await runChecks(checks, session.ctx, input, session.bus, memo);
 	const diagnosis = diagnose(records, input.role);
 	session.bus.emit({type: 'diagnosis', cause: diagnosis.cause, layer: diagnosis.layer, message: diagnosis.message, fix: diagnosis.fix, evidence: diagnosis.evidence});
 	const perf = input.perf ? perfReport(records) : null;

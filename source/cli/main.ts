@@ -15,6 +15,7 @@ import {attachPlainView} from '../views/plain.js';
 import {STEPS} from '../steps/index.js';
 import {parseCommandLine, type ParsedArgs} from './args.js';
 import {helpText} from './help.js';
+import {isCi} from './ci.js';
 import {SCHEMA_VERSION} from '../core/events.js';
 import {LAYERS} from '../doctor/types.js';
 import {MARK} from '../views/format.js';
@@ -36,9 +37,7 @@ export type ViewKind = 'ink' | 'plain' | 'json';
 
 export function chooseView(parsed: ParsedArgs, io: Pick<Io, 'env' | 'stdinIsTTY' | 'stdoutIsTTY'>): ViewKind {
 	if (parsed.options.json) return 'json';
-	const set = (v: string | undefined) => Boolean(v && v !== 'false' && v !== '0');
-	const ci = set(io.env.CI) || set(io.env.CONTINUOUS_INTEGRATION);
-	if (parsed.options.plain || !io.stdinIsTTY || !io.stdoutIsTTY || ci) return 'plain';
+	if (parsed.options.plain || !io.stdinIsTTY || !io.stdoutIsTTY || isCi(io.env)) return 'plain';
 	return 'ink';
 }
 

@@ -16,8 +16,8 @@ export function applicableChecks(checks: readonly DoctorCheck[], ctx: Ctx, input
 	);
 }
 
-export async function runChecks(checks: readonly DoctorCheck[], ctx: Ctx, input: DoctorInput, bus: EventBus): Promise<CheckRecord[]> {
-	const memo = new Memo();
+/** `memo` lets the caller share probes it already made in this run (e.g. AIlice's config). */
+export async function runChecks(checks: readonly DoctorCheck[], ctx: Ctx, input: DoctorInput, bus: EventBus, memo = new Memo()): Promise<CheckRecord[]> {
 	const list = applicableChecks(checks, ctx, input);
 	const records: CheckRecord[] = list.map((c) => ({
 		id: c.id,

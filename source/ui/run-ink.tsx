@@ -8,19 +8,16 @@
  */
 import type {Session} from '../app/session.js';
 import type {ParsedArgs} from '../cli/args.js';
+import {dropEmptyCi} from '../cli/ci.js';
 
 /** Loads Ink and the UI (after clearing an empty CI, see above) so runInk can draw at once. */
 export async function preloadInk(): Promise<void> {
-	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) {
-		if (process.env[key] === '') delete process.env[key];
-	}
+	dropEmptyCi();
 	await import('./mount.js');
 }
 
 export async function runInk(opts: {session: Session; parsed: ParsedArgs; controller: AbortController}): Promise<number> {
-	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) {
-		if (process.env[key] === '') delete process.env[key];
-	}
+	dropEmptyCi();
 	const {mountInk} = await import('./mount.js');
 	const code = await mountInk(opts);
 	// Ink wraps long lines with hard line breaks inside its boxes; the connection card must be copied
