@@ -6,7 +6,7 @@
 import path from 'node:path';
 import * as z from 'zod';
 import type {FileSystem, SecretRegistry} from './context.js';
-import {timestamp} from './real-context.js';
+import {timestamp} from './files.js';
 import type {StepStatus} from './types.js';
 
 export const JOURNAL_VERSION = 1;

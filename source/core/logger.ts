@@ -5,7 +5,7 @@
 import {appendFileSync, mkdirSync, readdirSync, statSync, rmSync} from 'node:fs';
 import path from 'node:path';
 import type {Logger, LogLevel, SecretRegistry} from './context.js';
-import {timestamp} from './real-context.js';
+import {timestamp} from './files.js';
 
 export const KEEP_LOGS = 20;
 export const MAX_LOG_AGE_MS = 30 * 24 * 3600 * 1000;

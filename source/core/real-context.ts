@@ -1,11 +1,9 @@
 /**
  * The production implementation of the effects boundary: execa for processes, undici for HTTP,
- * node:dns/node:net for probes, write-file-atomic for files.
+ * node:dns/node:net for probes, and the one safe file writer of ./files.ts.
  */
 import {lookup as dnsLookup} from 'node:dns/promises';
 import net from 'node:net';
-import {promises as fsp, constants as fsConstants} from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
 import type {Agent, Dispatcher} from 'undici';
 
@@ -15,7 +13,7 @@ let undiciModule: Promise<typeof import('undici')> | undefined;
 const undici = () => (undiciModule ??= import('undici').then((m) => (typeof m.Agent === 'function' ? m : (m as unknown as {default: typeof m}).default)));
 let execaModule: Promise<typeof import('execa')> | undefined;
 const loadExeca = () => (execaModule ??= import('execa'));
-import writeFileAtomic from 'write-file-atomic';
+import {createFileSystem, readOnlyFs} from './files.js';
 import {
 	NetError,
 	SecretRegistry,
@@ -316,67 +314,6 @@ export function createNetProbe(appSignal: AbortSignal): NetProbe {
 	};
 }
 
-export function timestamp(ms: number): string {
-	return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
-export function createFileSystem(clock: Clock): FileSystem {
-	return {
-		async readText(p) {
-			try {
-				return await fsp.readFile(p, 'utf8');
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-				throw error;
-			}
-		},
-		async stat(p) {
-			try {
-				const s = await fsp.lstat(p);
-				return {isFile: s.isFile(), isDirectory: s.isDirectory(), isSymbolicLink: s.isSymbolicLink(), mode: s.mode & 0o7777, size: s.size, mtimeMs: s.mtimeMs};
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-				throw error;
-			}
-		},
-		async writeAtomic(p, content, opts = {}) {
-			let backupPath: string | null = null;
-			let mode = opts.mode;
-			const existing = await fsp.stat(p).catch(() => null);
-			if (existing) {
-				mode ??= existing.mode & 0o7777;
-				if (opts.backup) {
-					backupPath = `${p}.bak-${timestamp(clock.now())}`;
-					let n = 1;
-					while (await fsp.access(backupPath, fsConstants.F_OK).then(() => true, () => false)) backupPath = `${p}.bak-${timestamp(clock.now())}-${n++}`;
-					await fsp.copyFile(p, backupPath, fsConstants.COPYFILE_EXCL);
-					await fsp.chmod(backupPath, existing.mode & 0o7777);
-				}
-			}
-			await fsp.mkdir(path.dirname(p), {recursive: true});
-			await writeFileAtomic(p, content, {mode: mode ?? 0o644, fsync: true});
-			return {backupPath};
-		},
-		async mkdirp(p, mode) {
-			await fsp.mkdir(p, {recursive: true, mode});
-		},
-		async remove(p) {
-			await fsp.rm(p, {force: true});
-		},
-		async readdir(p) {
-			try {
-				return await fsp.readdir(p);
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-				throw error;
-			}
-		},
-		async chmod(p, mode) {
-			await fsp.chmod(p, mode);
-		},
-	};
-}
-
 export const realClock: Clock = {
 	now: () => Date.now(),
 	sleep: (ms, signal) =>
@@ -431,10 +368,5 @@ export function createRealCtx(opts: RealCtxOptions): Ctx {
 	return ctx;
 }
 
-/** In --dry-run every write is refused, so a bug cannot change the machine. */
-export function readOnlyFs(fs: FileSystem): FileSystem {
-	const refuse = async (): Promise<never> => {
-		throw new Error('dry run: refusing to change files');
-	};
-	return {...fs, writeAtomic: refuse, mkdirp: refuse, remove: refuse, chmod: refuse};
-}
+// Kept for existing imports: the file system lives in ./files.ts.
+export {createFileSystem, readOnlyFs, timestamp} from './files.js';

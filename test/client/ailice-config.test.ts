@@ -191,7 +191,7 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 		expect(second.run.files).toEqual([]);
 	});
 
-	it('the backup next to the file holds exactly the old content, with the old mode', async () => {
+	it('the backup next to the file holds exactly the old content, readable by its owner only (0600)', async () => {
 		const ctx = makeCtx();
 		const file = writeConfig(ctx, RICH);
 		chmodSync(file, 0o640);
@@ -199,7 +199,7 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 		const [backup] = backupsOf(file);
 		expect(backup).toMatch(/config\.json\.bak-\d{8}T\d{6}Z/);
 		expect(readFileSync(backup ?? '', 'utf8')).toBe(RICH);
-		expect(statSync(backup ?? '').mode & 0o777).toBe(0o640);
+		expect(statSync(backup ?? '').mode & 0o777).toBe(0o600); // a backup may hold other providers' keys
 		expect(statSync(file).mode & 0o777).toBe(0o640); // same mode after the atomic replace
 		expect(out.run.files).toEqual([{path: file, backup, created: false}]);
 	});

@@ -131,9 +131,9 @@ describe('configure-ailice end to end (built CLI)', () => {
 		writeFileSync(
 			preload,
 			`import fs from 'node:fs';
-const rename = fs.rename;
-fs.rename = function (from, to, cb) {
-	if (String(to).endsWith('config.json')) { fs.writeFileSync(${JSON.stringify(path.join(home, 'reached-rename'))}, String(from)); process.kill(process.pid, 'SIGKILL'); return; }
+const rename = fs.promises.rename;
+fs.promises.rename = async function (from, to) {
+	if (String(to).endsWith('config.json')) { fs.writeFileSync(${JSON.stringify(path.join(home, 'reached-rename'))}, String(from)); process.kill(process.pid, 'SIGKILL'); await new Promise(() => {}); }
 	return rename.apply(this, arguments);
 };
 `,
