@@ -22,7 +22,6 @@ import {
 	type CommandResult,
 	type CommandRunner,
 	type Ctx,
-	type FileSystem,
 	type HttpClient,
 	type HttpOptions,
 	type HttpResponse,
