@@ -66,8 +66,6 @@ export interface Analysis {
 	changes: string[];
 	warnings: string[];
 	info: string[];
-	/** Files whose old content holds a secret: replaced without a backup copy. */
-	noBackup: string[];
 	inputs: Record<string, unknown>;
 	data: Record<string, unknown>;
 }
@@ -92,7 +90,6 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		changes: [],
 		warnings: [],
 		info: [],
-		noBackup: [],
 		inputs: {configPath: loc.path, provider},
 		data: {configPath: loc.path, provider},
 	};
@@ -285,8 +282,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		}
 		const oldSecret = Boolean(envValue(et.exists ? et.text : null, 'TWINGATE_SERVICE_KEY'));
 		const newSecret = Boolean(envValue(env.text, 'TWINGATE_SERVICE_KEY'));
-		if (oldSecret) out.noBackup.push(envPath);
-		const why = `OLLAMA_BASE_URL, OLLAMA_TUNNEL_TYPE, AILICE_MODELS, AILICE_PROVIDER${keyFile ? `, TWINGATE_SERVICE_KEY_FILE (${CONTAINER_KEY_PATH}, where docker run mounts the key) and TWINGATE_SERVICE_KEY_HOST_FILE (the key on this machine)` : newSecret ? ', TWINGATE_SERVICE_KEY' : ''} for the step-5 container entrypoint (docker run --env-file). AIlice itself reads no .env (ailice.md §9); every other line stays.${oldSecret ? ' No backup copy is kept: the old file holds a service key.' : ''}`;
+		const why = `OLLAMA_BASE_URL, OLLAMA_TUNNEL_TYPE, AILICE_MODELS, AILICE_PROVIDER${keyFile ? `, TWINGATE_SERVICE_KEY_FILE (${CONTAINER_KEY_PATH}, where docker run mounts the key) and TWINGATE_SERVICE_KEY_HOST_FILE (the key on this machine)` : newSecret ? ', TWINGATE_SERVICE_KEY' : ''} for the step-5 container entrypoint (docker run --env-file). AIlice itself reads no .env (ailice.md §9); every other line stays.${oldSecret ? ' The old file holds a service key: its backup next to it is readable by you only (mode 0600).' : ''}`;
 		if (env.text !== (et.text ?? '') || !et.exists) {
 			out.actions.push({kind: 'file', path: envPath, why, before: et.exists ? et.text : null, after: env.text, ...(newSecret || !et.exists ? {mode: 0o600} : {}), ...(newSecret || oldSecret ? {secret: true} : {})});
 			out.changes.push(`.env: ${env.changed.length ? env.changed.join(', ') : 'created'}`);

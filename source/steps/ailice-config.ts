@@ -11,9 +11,6 @@ import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyse, type AiliceAnswers, type Analysis} from '../ailice/analyse.js';
 import {STEP_META} from './meta.js';
 
-/** Per-plan facts apply needs but the plan's shape has no field for (same object from plan to apply). */
-const NO_BACKUP = new WeakMap<Plan, Set<string>>();
-
 export function analysisToResult(an: Analysis): Omit<CheckResult, 'durationMs'> {
 	const data = {...an.data, configPath: an.configPath, changes: an.changes};
 	if (an.problem) {
@@ -47,18 +44,16 @@ export const ailiceConfig: Step = {
 	async plan(ctx, answers: Answers) {
 		const an = await analyse(ctx, answers as AiliceAnswers);
 		const plan: Plan = {actions: an.problem ? [] : an.actions, inputs: an.inputs, notes: an.problem ? [an.problem.summary] : [...an.info, ...an.warnings]};
-		NO_BACKUP.set(plan, new Set(an.noBackup));
 		return plan;
 	},
 	async apply(ctx, plan) {
-		const noBackup = NO_BACKUP.get(plan) ?? new Set<string>();
 		for (const action of plan.actions) {
 			if (action.kind === 'file') {
 				const now = await ctx.fs.readText(action.path);
 				if (now !== action.before) {
 					throw new StepFailure(`${action.path} changed while the wizard was running, so it was not written.`, [], {text: 'Run the command again to see the new plan.'}, 'changed');
 				}
-				await ctx.fs.writeAtomic(action.path, action.after, {mode: action.mode, backup: !noBackup.has(action.path)});
+				await ctx.fs.writeAtomic(action.path, action.after, {mode: action.mode, backup: true});
 			} else if (action.kind === 'command' && action.argv[0] === 'chmod' && action.argv[2]) {
 				await ctx.fs.chmod(action.argv[2], Number.parseInt(action.argv[1] ?? '600', 8));
 			}

@@ -83,10 +83,12 @@ OLLAMA_TUNNEL_TYPE=twingate
 		expect(envAction).toMatchObject({secret: true, mode: 0o600});
 		expect(out.result.details.join('\n')).toMatch(/key file referenced by TWINGATE_SERVICE_KEY_FILE/);
 
-		// Switching to a key file: the content goes, the path comes, and no backup copy of the old key is made.
+		// Switching to a key file: the content goes, the path comes, and the old file (which holds the
+		// key) is still backed up, readable by its owner only.
 		const keyFile = path.join(ctx.dir, 'service_key.json');
 		writeFileSync(keyFile, KEY, {mode: 0o600});
-		const before = backupsOf(env).length;
+		const before = backupsOf(env);
+		const withKey = readFileSync(env, 'utf8');
 		await runClientStep(ailiceConfig, ctx, {url: fake.server().url, models: ['llama3.2'], envFile: env, serviceKeyFile: keyFile});
 		const now = readFileSync(env, 'utf8');
 		expect(now).not.toContain('FAKEKEY');
@@ -94,7 +96,10 @@ OLLAMA_TUNNEL_TYPE=twingate
 		expect(parse(now).TWINGATE_SERVICE_KEY_FILE).toBe('/run/secrets/twingate_service_key.json');
 		expect(parse(now).TWINGATE_SERVICE_KEY_HOST_FILE).toBe(keyFile);
 		expect(parse(now).TWINGATE_SERVICE_KEY).toBeUndefined();
-		expect(backupsOf(env).length).toBe(before);
+		const added = backupsOf(env).filter((b) => !before.includes(b));
+		expect(added).toHaveLength(1);
+		expect(readFileSync(added[0] ?? '', 'utf8')).toBe(withKey);
+		expect(statSync(added[0] ?? '').mode & 0o777).toBe(0o600);
 	});
 
 	it('warns when the .env with the key sits in a git work tree and is not ignored', async () => {
