@@ -4,6 +4,7 @@
  */
 import type {Ctx, FileSystem} from './context.js';
 import {CancelledError} from './exit-codes.js';
+import {WriteError} from './files.js';
 import type {EventBus} from './events.js';
 import {hashInputs} from './hash.js';
 import {publicAnswers, recordStep, type Journal, type JournalRun} from './journal.js';
@@ -170,6 +171,7 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 		ctx.log.log('error', `applying step ${step.number} failed`, {error: errorMessage(error)});
 		const failed = crashResult(error, ctx.clock.now() - started, `Applying step ${step.number}`);
 		// A deliberate, explained failure from apply is a fail, not a crash.
+		if (error instanceof WriteError) return finish({...failed, status: 'fail', summary: error.message, details: [], remediation: undefined, cause: 'write-failed'}, true, plan);
 		if (error instanceof StepFailure) return finish({...failed, status: 'fail', summary: error.message, details: error.details, remediation: error.remediation, cause: error.cause ?? null}, true, plan);
 		return finish(failed, true, plan);
 	}
