@@ -1,6 +1,7 @@
 /** Text formatting shared by the plain view, the dry-run output and the Ink UI. */
 import {createTwoFilesPatch} from 'diff';
 import type {PlannedAction, StepStatus} from '../core/types.js';
+import {maskSecrets} from '../core/mask.js';
 
 export const MARK: Record<StepStatus | 'running' | 'pending', string> = {
 	ok: '✓',
@@ -17,8 +18,15 @@ export function shellQuote(argv: string[]): string {
 	return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+/**
+ * A unified diff of a file change, with the values of secret-looking keys masked on both sides
+ * before diffing: neither a changed line nor a context line ever shows a secret.
+ */
 export function fileDiff(path: string, before: string | null, after: string): string {
-	return createTwoFilesPatch(before === null ? '/dev/null' : path, path, before ?? '', after, undefined, undefined, {context: 3})
+	const maskedBefore = before === null ? '' : maskSecrets(before);
+	const maskedAfter = maskSecrets(after);
+	if (before !== null && before !== after && maskedBefore === maskedAfter) return `--- ${path}\n+++ ${path}\n(only secret values change; they are not shown)`;
+	return createTwoFilesPatch(before === null ? '/dev/null' : path, path, maskedBefore, maskedAfter, undefined, undefined, {context: 3})
 		.split('\n')
 		.slice(2) // drop the "Index"/"====" header lines
 		.join('\n')
@@ -45,7 +53,7 @@ export function renderAction(action: PlannedAction): string {
 	}
 }
 
-/** The plan for NDJSON: commands and diffs, never secret content. */
+/** The plan for NDJSON: commands and diffs (secret values masked), never secret content. */
 export function actionForJson(action: PlannedAction): Record<string, unknown> {
 	if (action.kind === 'file') {
 		return {
