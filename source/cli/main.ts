@@ -5,9 +5,11 @@
 import {CancelledError, EXIT, UsageError} from '../core/exit-codes.js';
 import {SecretRegistry} from '../core/context.js';
 import {createRealCtx} from '../core/real-context.js';
-import {FileLogger} from '../core/logger.js';
+import {eventForLog, FileLogger} from '../core/logger.js';
 import {wizardPaths} from '../core/paths.js';
 import {Session} from '../app/session.js';
+import {LockError} from '../core/lock.js';
+import {JournalError} from '../core/journal.js';
 import {nonInteractiveAsker, type Asker} from '../app/asker.js';
 import {answersFromOptions, runFlow, type FlowResult} from '../app/flows.js';
 import {attachJsonView} from '../views/json.js';
@@ -103,8 +105,12 @@ export async function main(io: Io): Promise<number> {
 		answers: {...answersFromOptions(parsed.options), ...(simulated ? {simulated: true} : {})},
 		role: parsed.options.role,
 		ephemeral: parsed.command === 'test',
+		// Commands that change things hold the state lock for the whole run; doctor only with --fix.
+		lock: parsed.command !== 'test' && (parsed.command !== 'doctor' || Boolean(parsed.options.fix)),
+		command: parsed.command,
 	});
-	session.bus.on((event) => logger.log('info', `event ${event.type}`, event as unknown as Record<string, unknown>));
+	// File changes are logged as path, sizes, hashes and changed names: never the content.
+	session.bus.on((event) => logger.log('info', `event ${event.type}`, eventForLog(event)));
 
 	try {
 		// Start loading the UI while the journal is read: the first frame appears sooner.
@@ -145,6 +151,12 @@ export async function main(io: Io): Promise<number> {
 			if (view === 'json') io.out(JSON.stringify({schemaVersion: SCHEMA_VERSION, type: 'summary', command: parsed.command, status: 'usage-error', message: error.message, hint: error.hint ?? null}));
 			return printUsageError(error, io);
 		}
+		if (error instanceof LockError || error instanceof JournalError) {
+			// Another run holds the state, or the journal is not a usable file: one sentence, exit 1.
+			if (view === 'json') io.out(JSON.stringify({schemaVersion: SCHEMA_VERSION, type: 'summary', command: parsed.command, status: 'fail', message: error.message}));
+			else io.err(error.message);
+			return EXIT.failed;
+		}
 		if (error instanceof CancelledError || io.controller.signal.aborted) {
 			io.err('Cancelled.');
 			return EXIT.cancelled;
@@ -153,6 +165,8 @@ export async function main(io: Io): Promise<number> {
 		io.err(`Unexpected error: ${(error as Error)?.message ?? String(error)}`);
 		if (logger.file) io.err(`Details are in the log: ${logger.file}`);
 		return EXIT.failed;
+	} finally {
+		await session.close();
 	}
 }
 

@@ -25,10 +25,29 @@ const show = (value: string) => (value.length > 80 ? `${JSON.stringify(value.sli
 // A hostname: DNS labels of letters, digits and hyphens (and underscores seen in LAN names).
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
+/**
+ * The URL as it may be shown: a user name stays, a password (everything after the first `:` up to
+ * the last `@`) becomes `***`; with no `:` the whole part before `@` may be a token and is hidden.
+ */
+export function withoutCredentials(raw: string): string {
+	const at = raw.lastIndexOf('@');
+	if (at === -1) return raw;
+	const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0] ?? '';
+	const userinfo = raw.slice(scheme.length, at);
+	const colon = userinfo.indexOf(':');
+	return `${scheme}${colon === -1 ? '***' : `${userinfo.slice(0, colon)}:***`}${raw.slice(at)}`;
+}
+
 export function parseOllamaUrl(input: string): UrlCheck {
-	const raw = input.trim();
-	if (raw === '') return {ok: false, problem: 'The URL is empty. Give the Ollama address, e.g. http://ollama.home.internal:11434'};
-	if (raw.length > 2048) return {ok: false, problem: `The URL is ${raw.length} characters long; that cannot be an Ollama address.`};
+	const trimmed = input.trim();
+	if (trimmed === '') return {ok: false, problem: 'The URL is empty. Give the Ollama address, e.g. http://ollama.home.internal:11434'};
+	if (trimmed.length > 2048) return {ok: false, problem: `The URL is ${trimmed.length} characters long; that cannot be an Ollama address.`};
+	// Credentials are refused before anything else, and never echoed: every message below shows the
+	// URL with its password replaced by ***.
+	if (trimmed.includes('@')) {
+		return {ok: false, problem: `The URL ${show(withoutCredentials(trimmed))} contains a user name or password; Ollama has no authentication, remove it.`};
+	}
+	const raw = trimmed;
 	// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
 	if (/[\u0000-\u001f\u007f\s]/.test(raw) || raw.includes('\uFFFD')) {
 		return {ok: false, problem: `The URL ${show(raw)} contains spaces, control characters or invalid bytes; write it as http://HOST:11434`};
@@ -37,7 +56,6 @@ export function parseOllamaUrl(input: string): UrlCheck {
 		return {ok: false, problem: `The URL ${show(raw)} has no scheme; write it as http://${raw.replace(/^\/+/, '')}`};
 	}
 	const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(raw)?.[1] ?? '';
-	if (authority.includes('@')) return {ok: false, problem: `The URL ${show(raw)} contains a user name or password; Ollama has no authentication, remove it.`};
 	if (!authority.includes('[') && (authority.match(/:/g)?.length ?? 0) >= 2) {
 		return {ok: false, problem: `The URL ${show(raw)} has an IPv6 address without brackets; write it as http://[ADDRESS]:11434`};
 	}
@@ -59,7 +77,7 @@ export function parseOllamaUrl(input: string): UrlCheck {
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		return {ok: false, problem: `The URL ${show(raw)} uses ${url.protocol.replace(':', '')}; Ollama speaks http (or https behind a proxy).`};
 	}
-	if (url.username || url.password) return {ok: false, problem: `The URL ${show(raw)} contains a user name or password; Ollama has no authentication, remove it.`};
+	if (url.username || url.password) return {ok: false, problem: `The URL ${show(withoutCredentials(url.href))} contains a user name or password; Ollama has no authentication, remove it.`};
 	const host = url.hostname.replace(/^\[|\]$/g, '');
 	if (!host) return {ok: false, problem: `The URL ${show(raw)} has no host; write it as http://HOST:11434`};
 	const portMatch = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:?#]*)(?::([^/?#]*))?/i.exec(raw);

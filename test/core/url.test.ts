@@ -56,3 +56,24 @@ describe('Ollama URL validation', () => {
 		expect(b.ok && b.url.cgnat).toBe(true);
 	});
 });
+
+describe('URL credentials are refused without echoing the password', () => {
+	const PW = 'Pw-4e1f9c-never-shown';
+	it.each([
+		[`http://user:${PW}@host:11434`, 'http://user:***@host:11434'],
+		[`  http://user:${PW}@ollama.home.internal:11434/v1  `, 'http://user:***@ollama.home.internal:11434/v1'],
+		[`https://${PW}@host`, 'https://***@host'],
+		[`http://user:${PW}/x@host:11434`, 'http://user:***@host:11434'],
+		[`http://user:${PW}@host:11434 and more`, 'http://user:***@host:11434 and more'],
+		[`http://user:${PW}@host:99999`, 'http://user:***@host:99999'],
+		[`user:${PW}@host:11434`, 'user:***@host:11434'],
+		[`ftp://user:${PW}@host`, 'ftp://user:***@host'],
+	])('%j → %s', (input, shown) => {
+		const r = parseOllamaUrl(input);
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		expect(r.problem).not.toContain(PW);
+		expect(r.problem).toContain(JSON.stringify(shown));
+		expect(r.problem).toMatch(/user name or password/);
+	});
+});
