@@ -34,6 +34,11 @@ export interface CheckResult {
 	cause?: string | null;
 	/** Structured, non-secret data the step measured (e.g. models, latency). */
 	data?: Record<string, unknown>;
+	/**
+	 * False on a warning that no change this step can make would fix (e.g. no LAN address to test
+	 * from, an Ollama version to update by hand): nothing is applied for it. Absent means fixable.
+	 */
+	fixable?: boolean;
 	durationMs: number;
 }
 
