@@ -4,7 +4,9 @@
  */
 import type {Ctx} from '../core/context.js';
 import {EventBus} from '../core/events.js';
-import {loadJournal, saveJournal, type Journal, type JournalRun} from '../core/journal.js';
+import path from 'node:path';
+import {loadJournal, mergeJournal, saveJournal, type Journal, type JournalRun} from '../core/journal.js';
+import {acquireLock, withLock, type Release} from '../core/lock.js';
 import {wizardPaths} from '../core/paths.js';
 import {runStep, type RunMode, type StepOutcome} from '../core/runner.js';
 import type {Answers, Plan, Role, Step, StepId} from '../core/types.js';
@@ -18,6 +20,13 @@ export interface SessionInit {
 	ephemeral?: boolean;
 	steps?: readonly Step[];
 	bus?: EventBus;
+	/**
+	 * Hold the state folder's lock for the whole run (commands that change things, not --dry-run):
+	 * a second run waits briefly, then stops naming the process that holds it.
+	 */
+	lock?: boolean;
+	/** The command, recorded with the run and in the lock (for the other run's message). */
+	command?: string;
 }
 
 export class Session {
@@ -32,6 +41,12 @@ export class Session {
 	readonly outcomes = new Map<StepId, StepOutcome>();
 	readonly run: JournalRun;
 	readonly ephemeral: boolean;
+	readonly #lock: boolean;
+	readonly #command: string;
+	#release: Release | null = null;
+	/** Steps this run recorded, and runs it changed (its own; an undone one): only these are merged on save. */
+	readonly #stepsRecorded = new Set<string>();
+	readonly #runsTouched = new Set<string>();
 
 	constructor(init: SessionInit) {
 		this.ctx = init.ctx;
@@ -41,11 +56,20 @@ export class Session {
 		this.role = init.role;
 		this.ephemeral = Boolean(init.ephemeral);
 		this.journalPath = wizardPaths(init.ctx.env).journal;
-		this.run = {id: `${init.ctx.clock.now().toString(36)}`, at: new Date(init.ctx.clock.now()).toISOString(), files: [], commands: [], undone: false};
+		this.#lock = Boolean(init.lock) && !init.ctx.dryRun && !this.ephemeral;
+		this.#command = init.command ?? 'setup';
+		this.run = {id: `${init.ctx.clock.now().toString(36)}`, at: new Date(init.ctx.clock.now()).toISOString(), command: init.command, files: [], commands: [], undone: false};
+		this.#runsTouched.add(this.run.id);
+	}
+
+	/** The lock's target: a name inside the state folder (the lock itself is `state.lock` there). */
+	get lockTarget(): string {
+		return path.join(path.dirname(this.journalPath), 'state');
 	}
 
 	async open(): Promise<void> {
 		if (this.ephemeral) return;
+		if (this.#lock) this.#release = await acquireLock(this.lockTarget, {command: this.#command, what: `The wizard's state folder ${path.dirname(this.journalPath)}`});
 		const loaded = await loadJournal(this.ctx.fs, this.journalPath, this.ctx.clock.now());
 		this.journal = loaded.journal;
 		this.journalProblem = loaded.problem;
@@ -74,6 +98,7 @@ export class Session {
 			run: this.run,
 		});
 		this.outcomes.set(step.id, outcome);
+		if (mode !== 'dry-run') this.#stepsRecorded.add(step.id);
 		await this.save();
 		return outcome;
 	}
@@ -87,10 +112,32 @@ export class Session {
 			else this.journal.runs.push(this.run);
 		}
 		try {
-			await saveJournal(this.ctx.fs, this.journalPath, this.journal, this.ctx.secrets);
+			const write = async () => {
+				// Another run may have saved since this one read the journal: merge into what is on disk now.
+				const onDisk = await loadJournal(this.ctx.fs, this.journalPath, this.ctx.clock.now()).catch(() => null);
+				const journal = this.journal;
+				if (!journal) return;
+				const merged = onDisk && !onDisk.fresh ? mergeJournal(onDisk.journal, journal, this.#stepsRecorded, this.#runsTouched) : journal;
+				await saveJournal(this.ctx.fs, this.journalPath, merged, this.ctx.secrets);
+				this.journal = merged;
+			};
+			if (this.#release) await write();
+			else await withLock(this.lockTarget, write, {command: this.#command, what: `The wizard's state folder ${path.dirname(this.journalPath)}`});
 		} catch (error) {
 			this.bus.emit({type: 'warning', message: `Could not save the journal ${this.journalPath}: ${(error as Error).message}`});
 		}
+	}
+
+	/** Marks another run as changed by this one (undo marks the run it reverted), so save keeps that. */
+	touchRun(id: string): void {
+		this.#runsTouched.add(id);
+	}
+
+	/** Releases the state lock (the process exiting releases it too). */
+	async close(): Promise<void> {
+		const release = this.#release;
+		this.#release = null;
+		await release?.();
 	}
 
 	/** Overall exit status: 1 when any step failed or crashed. */

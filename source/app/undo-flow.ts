@@ -115,6 +115,7 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 		applied = true;
 		const run = session.journal?.runs.find((r) => r.id === runId);
 		if (run) run.undone = true;
+		session.touchRun(runId);
 		await session.save();
 	}
 	const ok = mode === 'dry-run' || applied;

@@ -106,8 +106,12 @@ export interface FileStat {
 
 export interface WriteOptions {
 	mode?: number;
-	/** Copy the current file next to it (`<path>.bak-<timestamp>`) before replacing it. */
+	/** Copy the current file next to it (`<path>.bak-<timestamp>`, mode 0600) before replacing it (default true). */
 	backup?: boolean;
+	/** The content the plan was made from (null: absent). If the file holds anything else now, nothing is written. */
+	expect?: string | null;
+	/** Hold the file's inter-process lock during the read-compare-write (default true). */
+	lock?: boolean;
 }
 
 export interface FileSystem {

@@ -14,6 +14,7 @@ import {constants as fsConstants, promises as fsp, type Stats} from 'node:fs';
 import path from 'node:path';
 import {randomBytes} from 'node:crypto';
 import type {Clock, FileSystem} from './context.js';
+import {LockError, withLock} from './lock.js';
 
 export function timestamp(ms: number): string {
 	return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -35,6 +36,7 @@ const REASONS: Record<string, string> = {
 	EREADONLY: 'the file is read-only (no write permission bit is set)',
 	ENOTREG: 'it is not a regular file (a device, socket or pipe)',
 	ELOOP: 'it is a symbolic link',
+	ECHANGED: 'it changed while the wizard was running (another program or run edited it)',
 };
 
 /** A write that did not happen. `message` is one sentence: the file, the reason, and that nothing changed. */
@@ -43,14 +45,18 @@ export class WriteError extends Error {
 		readonly file: string,
 		readonly code: string,
 		readonly stage: 'backup' | 'write',
+		sentence?: string,
 	) {
 		const reason = REASONS[code] ?? `the system reported ${code}`;
 		super(
-			code === 'EREADONLY'
+			sentence ??
+			(code === 'EREADONLY'
 				? `${file} was not changed: it is read-only (mode without a write bit); make it writable (chmod u+w) if the wizard should change it.`
+				: code === 'ECHANGED'
+					? `${file} was not written: it changed while the wizard was running (another program or run edited it); run the wizard again to see the new plan.`
 				: stage === 'backup'
 					? `${file} was not changed: its backup could not be written because ${reason}.`
-					: `${file} was not written because ${reason}; ${code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and run the wizard again' : 'fix that and run the wizard again'} (the previous file, if any, is unchanged).`,
+					: `${file} was not written because ${reason}; ${code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and run the wizard again' : 'fix that and run the wizard again'} (the previous file, if any, is unchanged).`),
 		);
 		this.name = 'WriteError';
 	}
@@ -153,6 +159,10 @@ export interface SafeWriteOptions {
 	backup?: boolean;
 	keepBackups?: number;
 	clock: Clock;
+	/** The content the plan was made from (null: the file did not exist); anything else now is refused. */
+	expect?: string | null;
+	/** Hold the file's inter-process lock during the read-compare-write (default true). */
+	lock?: boolean;
 }
 
 /**
@@ -161,6 +171,16 @@ export interface SafeWriteOptions {
  * file did not exist or no backup was asked for).
  */
 export async function writeFileSafely(file: string, content: string | Uint8Array, opts: SafeWriteOptions): Promise<{backupPath: string | null}> {
+	if (opts.lock === false) return writeUnlocked(file, content, opts);
+	try {
+		return await withLock(file, () => writeUnlocked(file, content, opts), {what: file});
+	} catch (error) {
+		if (error instanceof LockError) throw error.code === 'ELOCKED' ? new WriteError(file, 'ELOCKED', 'write', error.message) : new WriteError(file, error.code, 'write');
+		throw error;
+	}
+}
+
+async function writeUnlocked(file: string, content: string | Uint8Array, opts: SafeWriteOptions): Promise<{backupPath: string | null}> {
 	const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
 	let existing: Stats | null = null;
 	try {
@@ -202,6 +222,10 @@ export async function writeFileSafely(file: string, content: string | Uint8Array
 			return {backupPath: null};
 		}
 	}
+	if (opts.expect !== undefined) {
+		const same = opts.expect === null ? old === null : old !== null && Buffer.compare(old, Buffer.from(opts.expect, 'utf8')) === 0;
+		if (!same) throw new WriteError(file, 'ECHANGED', 'write');
+	}
 	if (existing && old && opts.backup !== false) {
 		const base = `${file}.bak-${timestamp(opts.clock.now())}`;
 		backupPath = base;
@@ -242,7 +266,7 @@ export function createFileSystem(clock: Clock, opts: {keepBackups?: number} = {}
 				throw error;
 			}
 		},
-		writeAtomic: (p, content, o = {}) => writeFileSafely(p, content, {mode: o.mode, backup: o.backup, keepBackups: opts.keepBackups, clock}),
+		writeAtomic: (p, content, o = {}) => writeFileSafely(p, content, {mode: o.mode, backup: o.backup, expect: o.expect, lock: o.lock, keepBackups: opts.keepBackups, clock}),
 		async mkdirp(p, mode) {
 			await fsp.mkdir(p, {recursive: true, mode});
 		},

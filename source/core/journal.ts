@@ -20,14 +20,30 @@ const stepEntry = z.object({
 	answers: z.record(z.string(), z.unknown()),
 });
 
-const fileChange = z.object({path: z.string(), backup: z.string().nullable(), created: z.boolean()});
-const commandChange = z.object({argv: z.array(z.string()), undo: z.array(z.string()).nullable()});
+/** The part of a file the wizard changed: JSON key paths or .env variable names (never values). */
+const ownedPart = z.union([z.object({json: z.array(z.array(z.union([z.string(), z.number()])))}), z.object({env: z.array(z.string())})]);
+
+const fileChange = z.object({
+	path: z.string(),
+	backup: z.string().nullable(),
+	created: z.boolean(),
+	/** sha256 of the content the wizard wrote: undo compares it with the file now. */
+	hash: z.string().nullable().optional(),
+	size: z.number().optional(),
+	part: ownedPart.nullable().optional(),
+	step: z.string().nullable().optional(),
+});
+const commandChange = z.object({argv: z.array(z.string()), undo: z.array(z.string()).nullable(), step: z.string().nullable().optional()});
 
 const runEntry = z.object({
 	id: z.string(),
 	at: z.string(),
+	/** The command that made the run (setup, configure-ailice, undo, …). */
+	command: z.string().optional(),
 	files: z.array(fileChange),
 	commands: z.array(commandChange),
+	/** Each step's check before the run changed anything: undo compares the state after it with this. */
+	before: z.record(z.string(), z.object({status: z.string(), summary: z.string()})).optional(),
 	undone: z.boolean().default(false),
 });
 
@@ -43,6 +59,11 @@ const journalSchema = z.object({
 export type Journal = z.infer<typeof journalSchema>;
 export type JournalStep = z.infer<typeof stepEntry>;
 export type JournalRun = z.infer<typeof runEntry>;
+export type OwnedPart = z.infer<typeof ownedPart>;
+export type JournalFileChange = z.infer<typeof fileChange>;
+
+/** Run history beyond this many runs is pruned (newest kept). */
+export const KEEP_RUNS = 50;
 
 export function emptyJournal(now: number): Journal {
 	return {schemaVersion: JOURNAL_VERSION, role: null, updatedAt: new Date(now).toISOString(), steps: {}, runs: [], card: null};
@@ -57,7 +78,17 @@ export interface LoadedJournal {
 }
 
 export async function loadJournal(fs: FileSystem, file: string, now: number): Promise<LoadedJournal> {
-	const text = await fs.readText(file);
+	const st = await fs.stat(file).catch(() => null);
+	if (st && !st.isFile) {
+		const kind = st.isDirectory ? 'a folder' : st.isSymbolicLink ? 'a symbolic link' : 'not a regular file';
+		throw new JournalError(`The journal ${file} is ${kind}, not a file; move it out of the way (or set OLLAMA_TUNNEL_WIZARD_STATE_DIR to another folder) and run the wizard again.`);
+	}
+	let text: string | null;
+	try {
+		text = await fs.readText(file);
+	} catch (error) {
+		throw new JournalError(`The journal ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); fix its permissions or move it away and run the wizard again.`);
+	}
 	if (text === null) return {journal: emptyJournal(now), fresh: true};
 	let problem: string;
 	try {
@@ -80,7 +111,41 @@ export async function loadJournal(fs: FileSystem, file: string, now: number): Pr
 	return {journal: emptyJournal(now), fresh: true, problem: `The journal ${file} could not be read because ${problem}. ${kept}`};
 }
 
+/** The journal cannot be used at all (a folder, unreadable): one sentence, exit 1. */
+export class JournalError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'JournalError';
+	}
+}
+
+/**
+ * Merges this run's record into the journal as it is on disk now (another run may have saved since
+ * this one read it): the steps this run recorded and its run entry replace theirs, everything else
+ * stays. Run history is pruned to the newest KEEP_RUNS.
+ */
+export function mergeJournal(onDisk: Journal, mine: Journal, stepsOfThisRun: ReadonlySet<string>, runIds: ReadonlySet<string>): Journal {
+	const merged: Journal = {...onDisk, steps: {...onDisk.steps}, runs: [...onDisk.runs]};
+	for (const id of stepsOfThisRun) {
+		const entry = mine.steps[id];
+		if (entry) merged.steps[id] = entry;
+	}
+	for (const run of mine.runs) {
+		if (!runIds.has(run.id)) continue;
+		const i = merged.runs.findIndex((r) => r.id === run.id);
+		if (i >= 0) merged.runs[i] = run;
+		else merged.runs.push(run);
+	}
+	merged.runs.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+	if (merged.runs.length > KEEP_RUNS) merged.runs = merged.runs.slice(-KEEP_RUNS);
+	merged.role = mine.role ?? onDisk.role;
+	merged.card = mine.card ?? onDisk.card;
+	merged.updatedAt = mine.updatedAt > onDisk.updatedAt ? mine.updatedAt : onDisk.updatedAt;
+	return merged;
+}
+
 export async function saveJournal(fs: FileSystem, file: string, journal: Journal, secrets: SecretRegistry): Promise<void> {
+	if (journal.runs.length > KEEP_RUNS) journal.runs = journal.runs.slice(-KEEP_RUNS);
 	const text = secrets.redact(`${JSON.stringify(journal, null, 2)}\n`);
 	await fs.mkdirp(path.dirname(file), 0o700);
 	await fs.writeAtomic(file, text, {mode: 0o600});

@@ -5,9 +5,11 @@
 import type {Ctx, FileSystem} from './context.js';
 import {CancelledError} from './exit-codes.js';
 import {WriteError} from './files.js';
+import {LockError} from './lock.js';
 import type {EventBus} from './events.js';
 import {hashInputs} from './hash.js';
-import {publicAnswers, recordStep, type Journal, type JournalRun} from './journal.js';
+import {publicAnswers, recordStep, type Journal, type JournalRun, type OwnedPart} from './journal.js';
+import {contentHash, ownedPart} from './owned-part.js';
 import type {Answers, CheckResult, Plan, Step} from './types.js';
 
 export type RunMode = 'check' | 'apply' | 'dry-run';
@@ -81,18 +83,39 @@ class CheckTimeout extends Error {
 	}
 }
 
-/** Wraps the filesystem so every write made by apply is recorded for `undo`. */
-function recordingFs(fs: FileSystem, run: JournalRun | undefined): FileSystem {
+/**
+ * Wraps the filesystem so every write made by apply is recorded for `undo`: the backup, whether the
+ * file was created, the hash of what was written and the part of the file that changed (key names only).
+ */
+function recordingFs(fs: FileSystem, run: JournalRun | undefined, stepId: string): FileSystem {
 	if (!run) return fs;
 	return {
 		...fs,
 		async writeAtomic(p, content, opts) {
 			const existed = (await fs.stat(p)) !== null;
+			const before = existed ? await fs.readText(p).catch(() => null) : null;
 			const out = await fs.writeAtomic(p, content, {...opts, backup: existed ? (opts?.backup ?? true) : false});
-			run.files.push({path: p, backup: out.backupPath, created: !existed});
+			if (before === content) return out; // nothing was written
+			const earlier = run.files.find((f) => f.path === p);
+			const part = ownedPart(p, before, content);
+			if (earlier) {
+				// Written twice in one run: undo still goes back to the first backup; the parts add up.
+				earlier.hash = contentHash(content);
+				earlier.size = Buffer.byteLength(content);
+				earlier.part = mergeParts(earlier.part ?? null, part);
+			} else {
+				run.files.push({path: p, backup: out.backupPath, created: !existed, hash: contentHash(content), size: Buffer.byteLength(content), part, step: stepId});
+			}
 			return out;
 		},
 	};
+}
+
+function mergeParts(a: OwnedPart | null, b: OwnedPart | null): OwnedPart | null {
+	if (!a || !b) return null;
+	if ('json' in a && 'json' in b) return {json: [...a.json, ...b.json]};
+	if ('env' in a && 'env' in b) return {env: [...new Set([...a.env, ...b.env])]};
+	return null;
 }
 
 export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promise<StepOutcome> {
@@ -159,19 +182,23 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 	}
 
 	bus.emit({type: 'step:start', step: step.id, title: step.title, phase: 'apply'});
-	const applyCtx: Ctx = {...ctx, fs: recordingFs(ctx.fs, opts.run)};
+	if (opts.run) {
+		opts.run.before ??= {};
+		opts.run.before[step.id] ??= {status: before.status, summary: ctx.secrets.redact(before.summary)};
+	}
+	const applyCtx: Ctx = {...ctx, fs: recordingFs(ctx.fs, opts.run, step.id)};
 	const started = ctx.clock.now();
 	try {
 		await step.apply(applyCtx, plan, ctx.signal);
 		for (const action of plan.actions) {
-			if (action.kind === 'command') opts.run?.commands.push({argv: action.argv.map((a) => ctx.secrets.redact(a)), undo: action.undo ?? null});
+			if (action.kind === 'command') opts.run?.commands.push({argv: action.argv.map((a) => ctx.secrets.redact(a)), undo: action.undo ?? null, step: step.id});
 		}
 	} catch (error) {
 		if (ctx.signal.aborted) throw new CancelledError();
 		ctx.log.log('error', `applying step ${step.number} failed`, {error: errorMessage(error)});
 		const failed = crashResult(error, ctx.clock.now() - started, `Applying step ${step.number}`);
 		// A deliberate, explained failure from apply is a fail, not a crash.
-		if (error instanceof WriteError) return finish({...failed, status: 'fail', summary: error.message, details: [], remediation: undefined, cause: 'write-failed'}, true, plan);
+		if (error instanceof WriteError || error instanceof LockError) return finish({...failed, status: 'fail', summary: error.message, details: [], remediation: undefined, cause: 'write-failed'}, true, plan);
 		if (error instanceof StepFailure) return finish({...failed, status: 'fail', summary: error.message, details: error.details, remediation: error.remediation, cause: error.cause ?? null}, true, plan);
 		return finish(failed, true, plan);
 	}

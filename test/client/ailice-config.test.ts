@@ -127,7 +127,7 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 		});
 		expect(validateAiliceConfig(doc, 'ollama')).toEqual({errors: [], warnings: []});
 		expect(statSync(file).mode & 0o777).toBe(0o600);
-		expect(out.run.files).toEqual([{path: file, backup: null, created: true}]);
+		expect(out.run.files).toMatchObject([{path: file, backup: null, created: true}]);
 	});
 
 	it('invalid JSON: stops with the line and column of the error and leaves the file untouched (seed-corrections #21)', async () => {
@@ -201,7 +201,7 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 		expect(readFileSync(backup ?? '', 'utf8')).toBe(RICH);
 		expect(statSync(backup ?? '').mode & 0o777).toBe(0o600); // a backup may hold other providers' keys
 		expect(statSync(file).mode & 0o777).toBe(0o640); // same mode after the atomic replace
-		expect(out.run.files).toEqual([{path: file, backup, created: false}]);
+		expect(out.run.files).toMatchObject([{path: file, backup, created: false}]);
 	});
 
 	it('updates the web app overlay <chatHistoryPath>/0/user_config.json when it names the provider (ailice.md §7)', async () => {

@@ -109,7 +109,7 @@ describe('step 5: the deployment folder', () => {
 		const r2 = await runClientStep(serviceAccount, ctx, {out: path.join(ctx.dir, 'd'), serviceKeyFile: open});
 		expect(r2.applied).toBe(true);
 		expect(statSync(open).mode & 0o777).toBe(0o600);
-		expect(r2.run.commands).toEqual([{argv: ['chmod', '600', open], undo: ['chmod', '644', open]}]);
+		expect(r2.run.commands).toMatchObject([{argv: ['chmod', '600', open], undo: ['chmod', '644', open]}]);
 		expect(JSON.stringify(r2.bus.history)).not.toContain('FAKEKEY');
 	});
 });
