@@ -163,7 +163,9 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 	}
 
 	const changes = plan.actions.filter((a) => a.kind !== 'manual' && !(a.kind === 'file' && a.before === a.after));
-	if ((before.status === 'ok' && !opts.force) || changes.length === 0) {
+	// A healthy step, or one whose only warning no change of the step can fix, is left alone.
+	const healthy = before.status === 'ok' || (before.status === 'warn' && before.fixable === false);
+	if ((healthy && !opts.force) || changes.length === 0) {
 		if (plan.actions.some((a) => a.kind === 'manual')) bus.emit({type: 'step:plan', step: step.id, plan});
 		return finish(before, false, plan);
 	}
