@@ -12,7 +12,7 @@ import {checkServiceKeyText, keyExpiryProblem, readServiceKeyFile, registerServi
 import {CONTAINER_KEY_PATH} from '../deploy/templates.js';
 import {envValue, mergeDotenv} from './dotenv.js';
 import {gitExposed, readTarget} from './files.js';
-import {isPlainObject, parseStrictJson} from './json.js';
+import {isPlainObject, own, parseStrictJson, setOwn, type StrictParse} from './json.js';
 import {ConfigShapeError, mergeAiliceConfig, mergeOverlay, type ModelSpec} from './merge.js';
 import {fetchContextLength, fetchModels, resolveModelNames} from './models.js';
 import {ailiceConfigPath, ailiceOverlayPath, resolveUserPath} from './paths.js';
@@ -73,6 +73,33 @@ export interface Analysis {
 const CONFIG = "AIlice's config.json";
 const OVERLAY = "The web app's overlay user_config.json";
 
+/** The refusal of a JSON file that does not parse, repeats a key, or nests absurdly deep. */
+export function jsonProblem(what: string, file: string, parsed: Exclude<StrictParse, {ok: true}>): Problem {
+	const at = `line ${parsed.line}, column ${parsed.column}`;
+	if (parsed.kind === 'duplicate') {
+		return {
+			summary: `${what} at ${file} has a duplicate key at ${at}: ${parsed.message}. The wizard will not guess which one counts; nothing was changed.`,
+			details: [],
+			cause: 'config-invalid',
+			remediation: {text: `Merge the two entries into one (or delete the one AIlice should not use) in ${file}, then run the wizard again.`},
+		};
+	}
+	if (parsed.kind === 'depth') {
+		return {
+			summary: `${what} at ${file} cannot be used: at ${at} ${parsed.message}. Nothing was changed.`,
+			details: [],
+			cause: 'config-invalid',
+			remediation: {text: `Restore ${file} from a backup, or move it aside so the wizard writes a minimal valid one; then run the wizard again.`},
+		};
+	}
+	return {
+		summary: `${what} at ${file} is not valid JSON: ${at}: ${parsed.message}. Nothing was changed.`,
+		details: ['AIlice reads it with Python’s json.load: no comments and no trailing commas.'],
+		cause: 'config-invalid',
+		remediation: {text: `Fix line ${parsed.line} of ${file}, or move the file aside so the wizard writes a minimal valid one; then run the wizard again.`},
+	};
+}
+
 function wantedModels(a: AiliceAnswers): string[] {
 	if (a.models && a.models.length) return a.models;
 	if (a.model) return [a.model];
@@ -98,18 +125,11 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	if (a.serviceKey) registerServiceKey(ctx.secrets, a.serviceKey);
 
 	const target = await readTarget(ctx, loc.path, CONFIG);
-	if (!target.ok) return stop({summary: `${target.problem} Nothing was changed.`, details: [], cause: 'config-path', remediation: {text: 'Pass --ailice-config with the path of the file AIlice reads (it prints "config.json is located at <path>" at startup; ailice.md §2).'}});
+	if (!target.ok) return stop({summary: `${target.problem} Nothing was changed.`, details: [], cause: 'config-path', remediation: {text: 'Pass --ailice-config with the path of the file AIlice reads (it prints "config.json is located at <path>" at startup).'}});
 	let current: unknown = undefined;
 	if (target.exists) {
 		const parsed = parseStrictJson(target.text);
-		if (!parsed.ok) {
-			return stop({
-				summary: `${CONFIG} at ${loc.path} is not valid JSON: line ${parsed.line}, column ${parsed.column}: ${parsed.message}. Nothing was changed.`,
-				details: ['AIlice reads it with Python’s json.load: no comments and no trailing commas (ailice.md §3, seed-corrections #21).'],
-				cause: 'config-invalid',
-				remediation: {text: `Fix line ${parsed.line} of ${loc.path}, or move the file aside so the wizard writes a minimal valid one; then run the wizard again.`},
-			});
-		}
+		if (!parsed.ok) return stop(jsonProblem(CONFIG, loc.path, parsed));
 		current = parsed.value;
 	}
 
@@ -154,7 +174,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 
 	const cap = a.contextWindow ?? DEFAULT_CONTEXT_CAP;
 	const specs: ModelSpec[] = [];
-	const windows: Record<string, number> = {};
+	const windows: Record<string, number> = Object.create(null) as Record<string, number>;
 	for (const name of resolved.names) {
 		const cl = await fetchContextLength(ctx, url, name, a.timeoutMs);
 		if (!cl.ok) {
@@ -167,25 +187,25 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		else if (length < cap) out.info.push(`${name}: contextWindow ${cw} (the model's maximum; ${cap} asked).`);
 		else out.info.push(`${name}: contextWindow ${cw} (capped from the model's ${length}; AIlice does not send it to Ollama, keep it ≤ the server's real context, ailice.md §8).`);
 		specs.push({name, contextWindow: cw});
-		windows[name] = cw;
+		setOwn(windows, name, cw);
 	}
 
 	const setDefault = Boolean(a.setDefault);
 	let merged;
 	try {
-		merged = mergeAiliceConfig(target.exists ? target.text : null, {provider, baseURL: url.openaiBase, models: specs, setDefault});
+		merged = mergeAiliceConfig(target.exists ? target.text : null, {provider, baseURL: url.openaiBase, models: specs, setDefault}, target.exists ? current : undefined);
 	} catch (error) {
 		if (error instanceof ConfigShapeError) return stop({summary: `${CONFIG} at ${loc.path}: ${error.message} Nothing was changed.`, details: [], cause: 'config-shape'});
 		throw error;
 	}
-	const mergedDoc = JSON.parse(merged.text) as unknown;
+	const mergedDoc = merged.doc;
 	const v = validateAiliceConfig(mergedDoc, provider);
 	if (v.errors.length) {
 		return stop({
 			summary: `The merged ${CONFIG} would break AIlice's rules, so nothing was written: ${describeFinding(v.errors[0] ?? {path: '', message: ''})}.`,
 			details: v.errors.slice(1).map(describeFinding),
 			cause: 'config-rules',
-			remediation: {text: `Fix those keys in ${loc.path} (ailice.md §5, §11), then run the wizard again.`},
+			remediation: {text: `Fix those keys in ${loc.path}, then run the wizard again.`},
 		});
 	}
 	for (const w of v.warnings) out.warnings.push(`${CONFIG}: ${describeFinding(w)} (not changed by the wizard).`);
@@ -204,25 +224,29 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	}
 	if (setDefault) out.info.push(`modelID and agentModelConfig.DEFAULT: ${merged.defaultId} (AIlice's own default points at OpenRouter; ailice.md §6).`);
 	else {
-		const id = isPlainObject(mergedDoc) ? mergedDoc.modelID : undefined;
+		const id = own(mergedDoc, 'modelID');
 		if (id !== merged.defaultId) {
 			out.info.push(`The default model was left as it was${typeof id === 'string' && id ? ` (${id})` : ' (AIlice’s default points at OpenRouter)'}; start AIlice with --modelID=${merged.defaultId}, or pass --set-default (ailice.md §6).`);
 		}
 	}
 
 	// ---- the web app's overlay (ailice.md §7) --------------------------------------------------
-	const chatHistoryPath = isPlainObject(mergedDoc) ? mergedDoc.chatHistoryPath : undefined;
+	const chatHistoryPath = own(mergedDoc, 'chatHistoryPath');
 	const overlayPath = ailiceOverlayPath(ctx, chatHistoryPath);
 	out.data.overlayPath = overlayPath;
 	const ot = await readTarget(ctx, overlayPath, OVERLAY);
 	if (!ot.ok) out.warnings.push(`${ot.problem} It was not updated; if it names the ${provider} provider, its baseURL overrides config.json's (ailice.md §7).`);
 	else if (ot.exists) {
-		const mo = mergeOverlay(ot.text, {provider, baseURL: url.openaiBase, defaultId: setDefault ? merged.defaultId : null});
+		const op = parseStrictJson(ot.text);
+		// A repeated key (or absurd nesting) is refused: the web app reads the last of two keys, the
+		// edit would change the first, and the stale value would silently win.
+		if (!op.ok && op.kind !== 'syntax') return stop(jsonProblem(OVERLAY, overlayPath, op));
+		const mo = mergeOverlay(ot.text, {provider, baseURL: url.openaiBase, defaultId: setDefault ? merged.defaultId : null}, op.ok ? op.value : undefined);
 		if (mo.kind === 'invalid') {
 			out.warnings.push(`${OVERLAY} at ${overlayPath} was not updated because ${mo.reason}. The web app will fail to load it until it is fixed or deleted.`);
 		} else {
 			if (mo.text !== ot.text) {
-				out.actions.push({kind: 'file', path: overlayPath, why: `The web app overlays this file on config.json: its ${provider} provider keys and agentModelConfig must agree, or a stale baseURL wins (ailice.md §7).`, before: ot.text, after: mo.text});
+				out.actions.push({kind: 'file', path: overlayPath, why: `The web app overlays this file on config.json: its ${provider} provider keys and agentModelConfig must agree, or a stale baseURL wins.`, before: ot.text, after: mo.text});
 				out.changes.push(...mo.changes.map((c) => `user_config.json: ${c}`));
 			}
 			if (mo.kind === 'not-named') out.info.push(`${OVERLAY} does not name the ${provider} provider, so config.json's baseURL applies.`);
@@ -231,20 +255,35 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 
 	// ---- the service key (step 5) ---------------------------------------------------------------
 	let keyFile: string | undefined;
+	/** The key's content when it must go into the .env itself: pasted, or read once from a pipe. */
+	let keyContent: string | undefined;
+	let keyMode: number | null = null;
 	if (a.serviceKeyFile) {
-		keyFile = resolveUserPath(ctx, a.serviceKeyFile);
-		const kf = await readServiceKeyFile(ctx, keyFile);
+		const given = resolveUserPath(ctx, a.serviceKeyFile);
+		const kf = await readServiceKeyFile(ctx, given);
 		if (!kf.ok) return stop({summary: `${kf.problem} Nothing was changed.`, details: [], cause: 'service-key'});
 		const expiry = keyExpiryProblem(kf.expiresAt, ctx.clock.now());
 		if (expiry) out.warnings.push(expiry.sentence);
-		if (tooOpen(kf.mode)) {
-			out.actions.push({kind: 'command', argv: ['chmod', '600', keyFile], why: `The service key file is readable by others (mode ${(kf.mode ?? 0).toString(8)}); a service key must be 0600.`, undo: ['chmod', (kf.mode ?? 0o600).toString(8), keyFile]});
-			out.changes.push(`${keyFile}: mode → 600`);
+		if (kf.pipe) {
+			// <(cat key.json): the path is gone once this run ends, so nothing may point at it.
+			keyContent = kf.compact;
+			out.info.push(`The service key was read once from the pipe ${given}; a pipe has no lasting path, so ${a.envFile ? 'its content goes into the .env (mode 0600)' : 'nothing refers to it after this run'}.`);
+		} else {
+			keyFile = given;
+			keyMode = kf.mode;
 		}
-		if ((await gitExposed(ctx, keyFile)) === true) out.warnings.push(`The service key file ${keyFile} is inside a git work tree and not ignored: move it outside any repository (or ignore it) so it is never committed.`);
 	} else if (a.serviceKey) {
 		const c = checkServiceKeyText(a.serviceKey, 'The pasted service key');
 		if (!c.ok) return stop({summary: c.problem, details: [], cause: 'service-key'});
+		keyContent = c.compact;
+	}
+	if (keyFile) {
+		const mode = keyMode;
+		if (tooOpen(mode)) {
+			out.actions.push({kind: 'command', argv: ['chmod', '600', keyFile], why: `The service key file is readable by others (mode ${(mode ?? 0).toString(8)}); a service key must be 0600.`, undo: ['chmod', (mode ?? 0o600).toString(8), keyFile]});
+			out.changes.push(`${keyFile}: mode → 600`);
+		}
+		if ((await gitExposed(ctx, keyFile)) === true) out.warnings.push(`The service key file ${keyFile} is inside a git work tree and not ignored: move it outside any repository (or ignore it) so it is never committed.`);
 	}
 
 	// ---- the .env for the container entrypoint (ailice.md §9; seed-corrections #40, #41) ---------
@@ -269,8 +308,8 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 			set.TWINGATE_SERVICE_KEY_FILE = CONTAINER_KEY_PATH;
 			set.TWINGATE_SERVICE_KEY_HOST_FILE = keyFile;
 			set.TWINGATE_SERVICE_KEY = null;
-		} else if (a.serviceKey) {
-			set.TWINGATE_SERVICE_KEY = JSON.stringify(JSON.parse(a.serviceKey));
+		} else if (keyContent) {
+			set.TWINGATE_SERVICE_KEY = keyContent;
 			set.TWINGATE_SERVICE_KEY_FILE = null;
 			set.TWINGATE_SERVICE_KEY_HOST_FILE = null;
 		}
@@ -291,7 +330,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 			out.changes.push(`${envPath}: mode → 600`);
 		}
 		if (newSecret) {
-			out.warnings.push('The service key’s content is in the .env (mode 0600). A key file referenced by TWINGATE_SERVICE_KEY_FILE, outside any repository, is safer (seed-corrections #41).');
+			out.warnings.push('The service key’s content is in the .env (mode 0600). A key file referenced by TWINGATE_SERVICE_KEY_FILE, outside any repository, is safer: the .env is then free of secrets.');
 			if ((await gitExposed(ctx, envPath)) === true) out.warnings.push(`The .env ${envPath} holds the service key and is inside a git work tree without being ignored: add it to .gitignore now, or it may be committed.`);
 		}
 		if (url.loopback) out.warnings.push(`The .env's OLLAMA_BASE_URL ${url.origin} is loopback: inside the step-5 container that is the container itself, and its entrypoint refuses it; give the container the Resource alias.`);
@@ -312,7 +351,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		contextWindows: windows,
 		setDefault,
 		serviceKeyFile: keyFile ?? null,
-		pastedKey: Boolean(!keyFile && a.serviceKey),
+		pastedKey: Boolean(!keyFile && keyContent),
 	};
 	out.data = {...out.data, baseURL: url.openaiBase, models: resolved.names, contextWindows: windows, defaultId: merged.defaultId, setDefault};
 	return out;
@@ -332,8 +371,7 @@ async function inspectExisting(ctx: Ctx, out: Analysis, doc: unknown, provider: 
 		};
 	}
 	const v = validateAiliceConfig(doc, provider);
-	const models = isPlainObject(doc) && isPlainObject(doc.models) ? doc.models : {};
-	const p = models[provider];
+	const p = own(own(doc, 'models'), provider);
 	if (v.errors.length) {
 		return {...out, problem: {summary: `${CONFIG} at ${out.configPath} breaks AIlice's rules: ${describeFinding(v.errors[0] ?? {path: '', message: ''})}.`, details: v.errors.slice(1).map(describeFinding), cause: 'config-rules'}};
 	}
@@ -350,15 +388,17 @@ async function inspectExisting(ctx: Ctx, out: Analysis, doc: unknown, provider: 
 	}
 	for (const w of v.warnings) out.warnings.push(describeFinding(w));
 	const baseURL = typeof p.baseURL === 'string' ? p.baseURL : '';
-	const names = isPlainObject(p.modelList) ? Object.keys(p.modelList) : [];
+	const list = own(p, 'modelList');
+	const names = isPlainObject(list) ? Object.keys(list) : [];
 	out.data = {...out.data, baseURL, models: names};
 	out.info.push(`Provider ${provider}: baseURL ${baseURL}, models ${names.join(', ') || '(none)'}.`);
-	const overlayPath = ailiceOverlayPath(ctx, isPlainObject(doc) ? doc.chatHistoryPath : undefined);
+	const overlayPath = ailiceOverlayPath(ctx, own(doc, 'chatHistoryPath'));
 	const ot = await readTarget(ctx, overlayPath, OVERLAY);
-	if (ot.ok && ot.exists) {
+	if (!ot.ok) out.warnings.push(ot.problem);
+	else if (ot.exists) {
 		const parsed = parseStrictJson(ot.text);
-		const op = parsed.ok && isPlainObject(parsed.value) && isPlainObject(parsed.value.models) ? parsed.value.models[provider] : undefined;
-		if (!parsed.ok) out.warnings.push(`${OVERLAY} at ${overlayPath} is not valid JSON (line ${parsed.line}, column ${parsed.column}).`);
+		const op = parsed.ok ? own(own(parsed.value, 'models'), provider) : undefined;
+		if (!parsed.ok) out.warnings.push(`${OVERLAY} at ${overlayPath} ${parsed.kind === 'duplicate' ? 'has a duplicate key' : parsed.kind === 'depth' ? 'is nested too deep to use' : 'is not valid JSON'} (line ${parsed.line}, column ${parsed.column}: ${parsed.message}).`);
 		else if (isPlainObject(op) && op.baseURL !== p.baseURL) {
 			return {
 				...out,

@@ -1,13 +1,33 @@
 /**
- * Strict JSON as AIlice reads it (Python `json.load`: no comments, no trailing commas; ailice.md §3,
- * seed-corrections #21), with the line and column of the first error, and text-preserving edits:
- * only the values the wizard sets change, every other byte of the file stays as it was.
+ * Strict JSON as AIlice reads it (Python `json.load`: no comments, no trailing commas), with the line
+ * and column of the first error, and text-preserving edits: only the values the wizard sets change,
+ * every other byte of the file stays as it was.
+ *
+ * Two things JSON.parse accepts are refused too: a key that appears twice in one object (Python's
+ * json.load keeps the last one, while a text edit would change the first, so the wizard's change
+ * would silently not count), and nesting deeper than MAX_DEPTH (a damaged file; recursive code
+ * would overflow the stack on it).
  */
 import {applyEdits, format, modify, parse as parseJsonc, printParseErrorCode, type FormattingOptions, type ParseError} from 'jsonc-parser';
 
 export type JsonObject = Record<string, unknown>;
 
-export type StrictParse = {ok: true; value: unknown} | {ok: false; line: number; column: number; message: string};
+export type StrictParse =
+	| {ok: true; value: unknown}
+	| {ok: false; kind: 'syntax' | 'duplicate' | 'depth'; line: number; column: number; message: string};
+
+/** Deeper nesting is refused before anything recursive looks at the text. */
+export const MAX_DEPTH = 512;
+
+/** `obj[key]` only when it is the object's own property: never Object.prototype's `constructor`, `__proto__`, … */
+export function own(obj: unknown, key: string): unknown {
+	return typeof obj === 'object' && obj !== null && Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/** Sets an own data property, also for names such as `__proto__` (plain assignment would change the prototype). */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+	Object.defineProperty(obj, key, {value, writable: true, enumerable: true, configurable: true});
+}
 
 const WHAT: Record<string, string> = {
 	InvalidSymbol: 'an invalid symbol (a comment, NaN, or a word that is not JSON)',
@@ -42,24 +62,112 @@ export function lineColumn(text: string, offset: number): {line: number; column:
 	return {line, column: end - lineStart + 1};
 }
 
+export interface Structure {
+	/** Offset of the first `{` or `[` deeper than MAX_DEPTH, or -1. */
+	tooDeepAt: number;
+	/** The first key that repeats within one object: the key, where it is, and where it first was. */
+	duplicate: {key: string; offset: number; firstOffset: number} | null;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * One iterative pass over the text (no recursion, so any depth is safe): the nesting depth and the
+ * first duplicate key. Keys are compared as Python compares them, after decoding escapes
+ * (`"a"` and `"\u0061"` are the same key). Meaningful for valid JSON; harmless on anything else.
+ */
+export function scanStructure(text: string): Structure {
+	// One frame per open object or array: the keys seen so far (null for an array) and whether the
+	// next string in an object is a key.
+	const frames: {keys: Map<string, number> | null; expectKey: boolean}[] = [];
+	let duplicate: Structure['duplicate'] = null;
+	const n = text.length;
+	for (let i = 0; i < n; i++) {
+		const c = text.charCodeAt(i);
+		if (c === QUOTE) {
+			let j = i + 1;
+			let escaped = false;
+			for (; j < n; j++) {
+				const d = text.charCodeAt(j);
+				if (d === BACKSLASH) {
+					escaped = true;
+					j++;
+				} else if (d === QUOTE) break;
+			}
+			const top = frames[frames.length - 1];
+			if (top?.keys && top.expectKey) {
+				top.expectKey = false;
+				if (!duplicate) {
+					const raw = text.slice(i, j + 1);
+					let key = raw.slice(1, -1);
+					if (escaped) {
+						try {
+							key = JSON.parse(raw) as string;
+						} catch {
+							// not valid JSON: JSON.parse reports it
+						}
+					}
+					const first = top.keys.get(key);
+					if (first !== undefined) duplicate = {key, offset: i, firstOffset: first};
+					else top.keys.set(key, i);
+				}
+			}
+			i = j;
+		} else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+			if (frames.length >= MAX_DEPTH) return {tooDeepAt: i, duplicate};
+			frames.push({keys: c === 0x7b ? new Map() : null, expectKey: true});
+		} else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+			frames.pop();
+		} else if (c === 0x2c /* , */) {
+			const top = frames[frames.length - 1];
+			if (top?.keys) top.expectKey = true;
+		}
+	}
+	return {tooDeepAt: -1, duplicate};
+}
+
+function shortKey(key: string): string {
+	const s = JSON.stringify(key);
+	return s.length > 60 ? `${s.slice(0, 57)}…"` : s;
+}
+
 export function parseStrictJson(text: string): StrictParse {
+	const structure = scanStructure(text);
+	if (structure.tooDeepAt >= 0) {
+		const where = lineColumn(text, structure.tooDeepAt);
+		return {ok: false, kind: 'depth', ...where, message: `objects and lists are nested more than ${MAX_DEPTH} levels deep here; no AIlice setting is nested like that, so the file is damaged or is not AIlice's config`};
+	}
+	let value: unknown;
 	try {
-		return {ok: true, value: JSON.parse(text)};
+		value = JSON.parse(text);
 	} catch (error) {
-		if (text.charCodeAt(0) === 0xfeff) return {ok: false, line: 1, column: 1, message: 'the file starts with a byte-order mark (BOM), which Python’s json.load rejects'};
-		if (text.trim() === '') return {ok: false, line: 1, column: 1, message: 'the file is empty'};
+		if (text.charCodeAt(0) === 0xfeff) return {ok: false, kind: 'syntax', line: 1, column: 1, message: 'the file starts with a byte-order mark (BOM), which Python’s json.load rejects'};
+		if (text.trim() === '') return {ok: false, kind: 'syntax', line: 1, column: 1, message: 'the file is empty'};
 		const errors: ParseError[] = [];
 		parseJsonc(text, errors, {disallowComments: true, allowTrailingComma: false, allowEmptyContent: false});
 		const first = errors[0];
 		if (first) {
 			const where = lineColumn(text, first.offset);
-			return {ok: false, ...where, message: WHAT[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)};
+			return {ok: false, kind: 'syntax', ...where, message: WHAT[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)};
 		}
 		// jsonc-parser accepted what JSON.parse refused: take V8's position.
 		const pos = /position (\d+)/.exec((error as Error).message)?.[1];
 		const where = lineColumn(text, pos === undefined ? 0 : Number(pos));
-		return {ok: false, ...where, message: 'invalid JSON'};
+		return {ok: false, kind: 'syntax', ...where, message: 'invalid JSON'};
 	}
+	const dup = structure.duplicate;
+	if (dup) {
+		const where = lineColumn(text, dup.offset);
+		const first = lineColumn(text, dup.firstOffset);
+		return {
+			ok: false,
+			kind: 'duplicate',
+			...where,
+			message: `the key ${shortKey(dup.key)} appears a second time in the same object (first at line ${first.line}, column ${first.column}); Python's json.load, which AIlice uses, keeps only the last one`,
+		};
+	}
+	return {ok: true, value};
 }
 
 export function isPlainObject(v: unknown): v is JsonObject {
@@ -81,8 +189,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The indentation the file already uses (AIlice writes 2 spaces; ailice.md §3); null for a file on
- * one line, whose inserted values then stay compact too.
+ * The indentation the file already uses (AIlice writes 2 spaces); null for a file on one line, whose
+ * inserted values then stay compact too.
  */
 export function detectFormatting(text: string): FormattingOptions | null {
 	const eol = text.includes('\r\n') ? '\r\n' : '\n';

@@ -1,11 +1,14 @@
 /**
  * The pure merge of the Ollama provider into AIlice's config.json text, and of the provider-level keys
  * into the web app's overlay `user_config.json`. Every other key, its order and its formatting stay as
- * they were (ailice.md §3 "Editing rule for the wizard"); setting values that are already right
- * changes nothing, so a second run produces the identical text.
+ * they were; setting values that are already right changes nothing, so a second run produces the
+ * identical text.
+ *
+ * Names from input (provider and model names) are looked up as own properties only and stored with
+ * `setOwn`, so `constructor`, `__proto__` or `toString` are ordinary names, not Object.prototype's.
  */
-import {normaliseModelName} from '../core/ollama-api.js';
-import {detectFormatting, isPlainObject, jsonEqual, parseStrictJson, setJsonValue, type JsonObject} from './json.js';
+import {detectFormatting, isPlainObject, jsonEqual, own, parseStrictJson, setJsonValue, setOwn, type JsonObject} from './json.js';
+import {ollamaNameKey} from './models.js';
 import {FORBIDDEN_ARGS} from './schema.js';
 
 export interface ModelSpec {
@@ -29,9 +32,11 @@ export interface MergeResult {
 	/** One line per value set, e.g. `models.ollama.baseURL: "http://a/v1" → "http://b/v1"`. */
 	changes: string[];
 	/** The modelList key used for each chosen model (an existing `llama3.2` stays `llama3.2`). */
-	keys: Record<string, string>;
+	keys: Map<string, string>;
 	/** `<provider>:<key of the first model>`. */
 	defaultId: string;
+	/** The merged document (the parsed `text`). */
+	doc: unknown;
 }
 
 /** The config is valid JSON but has a shape the wizard will not guess about. */
@@ -50,21 +55,22 @@ export function providerKeys(baseURL: string): {modelWrapper: string; apikey: st
 	return {modelWrapper: 'AModelChatGPT', apikey: 'ollama', baseURL};
 }
 
-/** One model entry (ailice.md §5), keeping what the user chose before where it is still valid. */
+/** One model entry, keeping what the user chose before where it is still valid. */
 export function modelEntry(spec: ModelSpec, existing?: unknown): JsonObject {
-	const e = isPlainObject(existing) ? existing : {};
-	const args = isPlainObject(e.args) && !FORBIDDEN_ARGS.some((k) => Object.hasOwn(e.args as JsonObject, k)) ? e.args : {};
+	const oldArgs = own(existing, 'args');
+	const args = isPlainObject(oldArgs) && !FORBIDDEN_ARGS.some((k) => Object.hasOwn(oldArgs, k)) ? oldArgs : {};
+	const systemAsUser = own(existing, 'systemAsUser');
 	return {
-		formatter: e.formatter === 'AFormatterGPTVision' ? 'AFormatterGPTVision' : 'AFormatterGPT',
+		formatter: own(existing, 'formatter') === 'AFormatterGPTVision' ? 'AFormatterGPTVision' : 'AFormatterGPT',
 		contextWindow: spec.contextWindow,
-		systemAsUser: typeof e.systemAsUser === 'boolean' ? e.systemAsUser : false,
+		systemAsUser: typeof systemAsUser === 'boolean' ? systemAsUser : false,
 		args,
 	};
 }
 
 function showValue(v: unknown): string {
 	if (v === undefined) return '(absent)';
-	const s = JSON.stringify(v);
+	const s = JSON.stringify(v) ?? typeof v;
 	return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
@@ -75,18 +81,28 @@ function label(parts: string[]): string {
 function keyFor(modelList: JsonObject | undefined, name: string): string {
 	if (!modelList) return name;
 	if (Object.hasOwn(modelList, name)) return name;
-	const wanted = normaliseModelName(name);
-	return Object.keys(modelList).find((k) => normaliseModelName(k) === wanted) ?? name;
+	const wanted = ollamaNameKey(name);
+	return Object.keys(modelList).find((k) => ollamaNameKey(k) === wanted) ?? name;
+}
+
+/** A modelList object with one entry per model (own properties, whatever the names). */
+function newModelList(models: ModelSpec[]): JsonObject {
+	const list: JsonObject = {};
+	for (const m of models) setOwn(list, m.name, modelEntry(m));
+	return list;
+}
+
+/** `{[name]: value}` as an own property, whatever the name. */
+function single(name: string, value: unknown): JsonObject {
+	const o: JsonObject = {};
+	setOwn(o, name, value);
+	return o;
 }
 
 /** The minimal valid file of ailice.md §11, when none exists yet. */
 export function minimalConfig(spec: ProviderSpec): MergeResult {
-	const modelList: JsonObject = {};
-	const keys: Record<string, string> = {};
-	for (const m of spec.models) {
-		modelList[m.name] = modelEntry(m);
-		keys[m.name] = m.name;
-	}
+	const modelList = newModelList(spec.models);
+	const keys = new Map(spec.models.map((m) => [m.name, m.name]));
 	const first = spec.models[0]?.name ?? '';
 	const defaultId = `${spec.provider}:${first}`;
 	const doc: JsonObject = {};
@@ -94,8 +110,8 @@ export function minimalConfig(spec: ProviderSpec): MergeResult {
 		doc.modelID = defaultId;
 		doc.agentModelConfig = {DEFAULT: defaultId};
 	}
-	doc.models = {[spec.provider]: {...providerKeys(spec.baseURL), modelList}};
-	return {text: `${JSON.stringify(doc, null, 2)}\n`, changes: ['created the file with the provider ' + spec.provider], keys, defaultId};
+	doc.models = single(spec.provider, {...providerKeys(spec.baseURL), modelList});
+	return {text: `${JSON.stringify(doc, null, 2)}\n`, changes: ['created the file with the provider ' + spec.provider], keys, defaultId, doc};
 }
 
 /** Edits JSON text in place (keeping every other byte), recording a readable line per change. */
@@ -111,76 +127,80 @@ function textEditor(before: string) {
 	return {set, changes, text: () => text};
 }
 
+/** The parsed document, from the caller when it parsed `before` already (so a file is parsed once). */
+function docOf(before: string, parsedDoc: unknown, what: string): unknown {
+	if (parsedDoc !== undefined) return parsedDoc;
+	const parsed = parseStrictJson(before);
+	if (!parsed.ok) throw new ConfigShapeError(`${what} is not usable JSON (line ${parsed.line}, column ${parsed.column}: ${parsed.message})`, '(top level)');
+	return parsed.value;
+}
+
 /**
  * Merges the provider into existing config.json text (which must parse; see parseStrictJson).
- * Throws ConfigShapeError when the top level or `models` has a type AIlice would crash on.
+ * `parsedDoc` is `before` already parsed by the caller (it is not changed). Throws
+ * ConfigShapeError when the top level or `models` has a type AIlice would crash on.
  */
-export function mergeAiliceConfig(before: string | null, spec: ProviderSpec): MergeResult {
+export function mergeAiliceConfig(before: string | null, spec: ProviderSpec, parsedDoc?: unknown): MergeResult {
 	if (spec.models.length === 0) throw new Error('mergeAiliceConfig needs at least one model');
 	if (before === null) return minimalConfig(spec);
-	const parsed = parseStrictJson(before);
-	if (!parsed.ok) throw new ConfigShapeError(`config.json is not valid JSON (line ${parsed.line}, column ${parsed.column}: ${parsed.message})`, '(top level)');
-	const doc = parsed.value;
+	const doc = docOf(before, parsedDoc, 'config.json');
 	if (!isPlainObject(doc)) throw new ConfigShapeError('the top level of config.json is not a JSON object (AIlice raises TypeError on it)', '(top level)');
 
 	const editor = textEditor(before);
 	const {set, changes} = editor;
 
-	const models = doc.models;
+	const models = own(doc, 'models');
 	if (models !== undefined && !isPlainObject(models)) {
 		throw new ConfigShapeError(`"models" in config.json is ${showValue(models)}, not an object; AIlice would crash on it. Fix or remove that key, then run the wizard again.`, 'models');
 	}
-	const provider = models?.[spec.provider];
+	const provider = own(models, spec.provider);
 	if (provider !== undefined && !isPlainObject(provider)) {
 		throw new ConfigShapeError(`"models.${spec.provider}" in config.json is ${showValue(provider)}, not an object. Fix or remove it, or choose another --provider name.`, `models.${spec.provider}`);
 	}
-	const oldList = provider?.modelList;
+	const oldList = own(provider, 'modelList');
 	const modelList = isPlainObject(oldList) ? oldList : undefined;
 
-	const keys: Record<string, string> = {};
-	for (const m of spec.models) keys[m.name] = keyFor(modelList, m.name);
+	const keys = new Map(spec.models.map((m) => [m.name, keyFor(modelList, m.name)]));
 	const first = spec.models[0];
-	const defaultId = `${spec.provider}:${first ? keys[first.name] : ''}`;
+	const defaultId = `${spec.provider}:${first ? (keys.get(first.name) ?? first.name) : ''}`;
 
 	if (!provider) {
-		const list: JsonObject = {};
-		for (const m of spec.models) list[m.name] = modelEntry(m);
-		set(['models', spec.provider], undefined, {...providerKeys(spec.baseURL), modelList: list});
+		set(['models', spec.provider], undefined, {...providerKeys(spec.baseURL), modelList: newModelList(spec.models)});
 	} else {
 		const want = providerKeys(spec.baseURL);
-		for (const k of ['modelWrapper', 'apikey', 'baseURL'] as const) set(['models', spec.provider, k], provider[k], want[k]);
+		for (const k of ['modelWrapper', 'apikey', 'baseURL'] as const) set(['models', spec.provider, k], own(provider, k), want[k]);
 		if (!modelList) {
-			const list: JsonObject = {};
-			for (const m of spec.models) list[m.name] = modelEntry(m);
-			set(['models', spec.provider, 'modelList'], oldList, list);
+			set(['models', spec.provider, 'modelList'], oldList, newModelList(spec.models));
 		} else {
 			for (const m of spec.models) {
-				const key = keys[m.name] ?? m.name;
-				const existing = modelList[key];
+				const key = keys.get(m.name) ?? m.name;
+				const existing = own(modelList, key);
 				const entry = modelEntry(m, existing);
 				if (!isPlainObject(existing)) {
 					set(['models', spec.provider, 'modelList', key], existing, entry);
 					continue;
 				}
-				// Field by field, so unknown keys in the entry stay (ailice.md §3: kept as written).
-				for (const [field, value] of Object.entries(entry)) set(['models', spec.provider, 'modelList', key, field], existing[field], value);
+				// Field by field, so unknown keys in the entry stay as written.
+				for (const [field, value] of Object.entries(entry)) set(['models', spec.provider, 'modelList', key, field], own(existing, field), value);
 			}
 		}
 	}
 
 	if (spec.setDefault) {
-		set(['modelID'], doc.modelID, defaultId);
-		const agents = doc.agentModelConfig;
-		// agentModelConfig is replaced wholesale by AIlice (ailice.md §3): set DEFAULT, keep the rest.
-		if (isPlainObject(agents)) set(['agentModelConfig', 'DEFAULT'], agents.DEFAULT, defaultId);
+		set(['modelID'], own(doc, 'modelID'), defaultId);
+		const agents = own(doc, 'agentModelConfig');
+		// AIlice replaces agentModelConfig wholesale with the file's value: set DEFAULT, keep the rest.
+		if (isPlainObject(agents)) set(['agentModelConfig', 'DEFAULT'], own(agents, 'DEFAULT'), defaultId);
 		else set(['agentModelConfig'], agents, {DEFAULT: defaultId});
 	}
 
-	// The edit must mean exactly the intended document.
+	// The edit must mean exactly the intended document: the merged text is parsed once, here, and
+	// that value is handed on (the caller validates it; nothing parses the text again).
 	const text = editor.text();
+	if (changes.length === 0) return {text, changes, keys, defaultId, doc};
 	const check = parseStrictJson(text);
 	if (!check.ok) throw new Error(`internal error: the merged config.json does not parse (line ${check.line}, column ${check.column})`);
-	return {text, changes, keys, defaultId};
+	return {text, changes, keys, defaultId, doc: check.value};
 }
 
 export interface OverlaySpec {
@@ -196,24 +216,28 @@ export type OverlayMerge =
 	| {kind: 'invalid'; reason: string};
 
 /**
- * The web app's `user_config.json` overlay (ailice.md §7): when it names the provider, its
- * provider-level keys replace config.json's, so they are set to the same values.
+ * The web app's `user_config.json` overlay: when it names the provider, its provider-level keys
+ * replace config.json's, so they are set to the same values. `parsedDoc`: `before` already parsed
+ * (with parseStrictJson, so a duplicate key has been refused) by the caller.
  */
-export function mergeOverlay(before: string, spec: OverlaySpec): OverlayMerge {
-	const parsed = parseStrictJson(before);
-	if (!parsed.ok) return {kind: 'invalid', reason: `it is not valid JSON (line ${parsed.line}, column ${parsed.column}: ${parsed.message})`};
-	const doc = parsed.value;
+export function mergeOverlay(before: string, spec: OverlaySpec, parsedDoc?: unknown): OverlayMerge {
+	let doc = parsedDoc;
+	if (doc === undefined) {
+		const parsed = parseStrictJson(before);
+		if (!parsed.ok) return {kind: 'invalid', reason: `it is not usable JSON (line ${parsed.line}, column ${parsed.column}: ${parsed.message})`};
+		doc = parsed.value;
+	}
 	if (!isPlainObject(doc)) return {kind: 'invalid', reason: 'its top level is not a JSON object'};
-	const models = doc.models;
+	const models = own(doc, 'models');
 	if (models !== undefined && !isPlainObject(models)) return {kind: 'invalid', reason: '"models" in it is not an object'};
-	const provider = models?.[spec.provider];
+	const provider = own(models, spec.provider);
 	const editor = textEditor(before);
 	const {set, changes} = editor;
-	const agents = doc.agentModelConfig;
-	if (spec.defaultId && isPlainObject(agents)) set(['agentModelConfig', 'DEFAULT'], agents.DEFAULT, spec.defaultId);
+	const agents = own(doc, 'agentModelConfig');
+	if (spec.defaultId && isPlainObject(agents)) set(['agentModelConfig', 'DEFAULT'], own(agents, 'DEFAULT'), spec.defaultId);
 	if (provider === undefined) return {kind: 'not-named', text: editor.text(), changes};
 	if (!isPlainObject(provider)) return {kind: 'invalid', reason: `"models.${spec.provider}" in it is not an object`};
 	const want = providerKeys(spec.baseURL);
-	for (const k of ['modelWrapper', 'apikey', 'baseURL'] as const) set(['models', spec.provider, k], provider[k], want[k]);
+	for (const k of ['modelWrapper', 'apikey', 'baseURL'] as const) set(['models', spec.provider, k], own(provider, k), want[k]);
 	return {kind: changes.length ? 'updated' : 'unchanged', text: editor.text(), changes};
 }

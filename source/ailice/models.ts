@@ -5,7 +5,7 @@
  */
 import {NetError, type Ctx, type HttpResponse} from '../core/context.js';
 import {causeFromNetCode, explain, type Cause, type Diagnosis} from '../core/causes.js';
-import {contextLengthOf, findModel, isCloudModel, showReply, tagsReply, type TagsModel} from '../core/ollama-api.js';
+import {contextLengthOf, isCloudModel, showReply, tagsReply, type TagsModel} from '../core/ollama-api.js';
 import type {OllamaUrl} from '../core/url.js';
 
 export const MODELS_TIMEOUT_MS = 5000;
@@ -15,7 +15,7 @@ export type Fetched<T> = {ok: true; value: T} | {ok: false; diagnosis: Diagnosis
 export interface LiveModels {
 	/** Every name /api/tags lists, in its order. */
 	names: string[];
-	/** Names that run on the server itself (cloud entries left out; seed-corrections #39). */
+	/** Names that run on the server itself (cloud entries, which run on ollama.com, left out). */
 	local: string[];
 	cloud: string[];
 }
@@ -80,13 +80,32 @@ export async function fetchContextLength(ctx: Ctx, url: OllamaUrl, model: string
 
 export type Resolved = {ok: true; names: string[]} | {ok: false; missing: string[]};
 
+/**
+ * Ollama's lookup key for a model name, and nothing more: a name without a tag (in its last path
+ * segment) means `name:latest`, and letters compare case-insensitively. Only ASCII letters are
+ * folded (Ollama's names are ASCII) and nothing is trimmed, so `llama3.2:latest ` (trailing space)
+ * or `llama3.2\u00a0` (no-break space) never stands for `llama3.2`.
+ */
+export function ollamaNameKey(name: string): string {
+	const slash = name.lastIndexOf('/');
+	const tagged = name.indexOf(':', slash + 1) >= 0 ? name : `${name}:latest`;
+	return tagged.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+}
+
+/** The server's name for `wanted`: the exact name when listed, else the one with the same lookup key. */
+export function matchModel(names: readonly string[], wanted: string): string | undefined {
+	if (names.includes(wanted)) return wanted;
+	const key = ollamaNameKey(wanted);
+	return names.find((n) => ollamaNameKey(n) === key);
+}
+
 /** Maps the names the user gave onto the names the server reports (`llama3.2` → `llama3.2:latest`). */
 export function resolveModelNames(live: LiveModels, wanted: string[]): Resolved {
 	const names: string[] = [];
 	const missing: string[] = [];
 	for (const w of wanted) {
-		const found = findModel(live.names, w);
-		if (found) {
+		const found = matchModel(live.names, w);
+		if (found !== undefined) {
 			if (!names.includes(found)) names.push(found);
 		} else missing.push(w);
 	}

@@ -140,9 +140,10 @@ export function validateAiliceConfig(value: unknown, ourProvider: string): Valid
 	const known = (id: string): string | null => {
 		const s = splitModelId(id);
 		if (!s) return 'must be "provider:model" (AIlice splits at the first colon)';
-		const p = models[s.provider] as {modelList?: Record<string, unknown>} | undefined;
-		if (!p) return `names the provider ${JSON.stringify(s.provider)}, which is not in models`;
-		if (!p.modelList || !Object.hasOwn(p.modelList, s.model)) return `names the model ${JSON.stringify(s.model)}, which is not in models.${s.provider}.modelList (AIlice exits with status 0 at startup)`;
+		const p = Object.hasOwn(models, s.provider) ? models[s.provider] : undefined;
+		if (p === undefined) return `names the provider ${JSON.stringify(s.provider)}, which is not in models`;
+		const list = typeof p === 'object' && p !== null && Object.hasOwn(p, 'modelList') ? (p as {modelList: unknown}).modelList : undefined;
+		if (typeof list !== 'object' || list === null || !Object.hasOwn(list, s.model)) return `names the model ${JSON.stringify(s.model)}, which is not in models.${s.provider}.modelList (AIlice exits with status 0 at startup)`;
 		return null;
 	};
 	const ours = (id: string) => splitModelId(id)?.provider === ourProvider;

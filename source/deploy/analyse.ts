@@ -62,19 +62,29 @@ export async function analyseDeploy(ctx: Ctx, a: DeployAnswers): Promise<DeployA
 	if (st && !st.isDirectory && !st.isSymbolicLink) return stop(`The deployment folder ${out} exists and is not a folder. Nothing was written.`, 'out-path', {text: 'Pass --out with a new or existing folder.'});
 
 	let hostKeyFile: string | undefined;
+	let pipedKey = false;
+	let keyMode: number | null = null;
 	if (a.serviceKeyFile) {
-		hostKeyFile = resolveUserPath(ctx, a.serviceKeyFile);
-		const kf = await readServiceKeyFile(ctx, hostKeyFile);
+		const given = resolveUserPath(ctx, a.serviceKeyFile);
+		const kf = await readServiceKeyFile(ctx, given);
 		if (!kf.ok) return stop(`${kf.problem} Nothing was written.`, 'service-key');
 		const expiry = keyExpiryProblem(kf.expiresAt, ctx.clock.now());
 		if (expiry?.expired) return stop(`${expiry.sentence} Nothing was written.`, 'service-key');
 		if (expiry) result.warnings.push(expiry.sentence);
-		if (tooOpen(kf.mode)) {
-			result.actions.push({kind: 'command', argv: ['chmod', '600', hostKeyFile], why: `The service key file is readable by others (mode ${(kf.mode ?? 0).toString(8)}); it must be 0600.`, undo: ['chmod', (kf.mode ?? 0o600).toString(8), hostKeyFile]});
+		// A pipe (<(cat key.json)) was checked, but docker run cannot mount it: it is gone after this run.
+		if (kf.pipe) pipedKey = true;
+		else {
+			hostKeyFile = given;
+			keyMode = kf.mode;
+		}
+	}
+	if (hostKeyFile) {
+		if (tooOpen(keyMode)) {
+			result.actions.push({kind: 'command', argv: ['chmod', '600', hostKeyFile], why: `The service key file is readable by others (mode ${(keyMode ?? 0).toString(8)}); it must be 0600.`, undo: ['chmod', (keyMode ?? 0o600).toString(8), hostKeyFile]});
 			result.changes.push(`${hostKeyFile}: mode → 600`);
 		}
 		if ((await gitExposed(ctx, hostKeyFile)) === true) result.warnings.push(`The service key file ${hostKeyFile} is inside a git work tree and not ignored: move it outside any repository.`);
-	} else if (a.serviceKey) {
+	} else if (a.serviceKey && !a.serviceKeyFile) {
 		const c = checkServiceKeyText(a.serviceKey, 'The pasted service key');
 		if (!c.ok) return stop(c.problem, 'service-key');
 		const expiry = keyExpiryProblem(c.expiresAt, ctx.clock.now());
@@ -112,7 +122,8 @@ export async function analyseDeploy(ctx: Ctx, a: DeployAnswers): Promise<DeployA
 	result.runLines = dockerRunLines(spec);
 	result.manual.push({kind: 'manual', why: `Build and run it (in ${out}, after copying .env.example to .env and filling it in):`, text: result.runLines.join('\n')});
 	result.manual.push({kind: 'manual', why: 'Limits:', text: LIMITS.map((l) => `- ${l}`).join('\n')});
-	if (!hostKeyFile) result.warnings.push(`No service key file was given: replace ${'/path/to/service_key.json'} in the docker run line with the key's path on the Docker host.`);
+	if (pipedKey) result.warnings.push(`The service key came through a pipe, which is checked but cannot be mounted by docker run: save it to a file (mode 0600) and replace ${'/path/to/service_key.json'} in the docker run line with that file's path.`);
+	else if (!hostKeyFile) result.warnings.push(`No service key file was given: replace ${'/path/to/service_key.json'} in the docker run line with the key's path on the Docker host.`);
 	result.inputs = {out, url: spec.url ?? null, models: spec.models ?? null, provider: spec.provider ?? null, contextWindow: spec.contextWindow ?? null, serviceKeyFile: hostKeyFile ?? null};
 	return result;
 }
