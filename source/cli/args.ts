@@ -116,6 +116,8 @@ export const optionsSchema = z.object({
 	'twingate-client-wait': z.enum(['yes', 'no'], {message: '--twingate-client-wait must be "yes" or "no"'}).optional(),
 	'docker-probe': z.enum(['yes', 'no'], {message: '--docker-probe must be "yes" or "no"'}).optional(),
 	platform: z.enum(['darwin', 'linux'], {message: '--platform must be darwin or linux'}).optional(),
+	list: z.boolean().optional(),
+	run: z.string().regex(/^[a-z0-9]{1,20}$/, {message: '--run takes a run id as `undo --list` shows it (letters and digits)'}).optional(),
 });
 
 export type Options = z.infer<typeof optionsSchema>;

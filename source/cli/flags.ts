@@ -43,6 +43,9 @@ export const FLAGS: Record<string, FlagSpec> = {
 	'resource-ready': {type: 'boolean', help: 'Step 1: you have created the Twingate Resource as the checklist says (address, TCP 11434 only, alias, access; its Connector shows Connected), so scripts can finish step 1 without a prompt. The wizard cannot see the Admin Console.'},
 	'twingate-client-wait': {type: 'string', value: 'yes|no', help: 'Step 1, with --twingate-client use: wait up to 90 s for the client to connect after starting it (default yes); no goes on at once and the check reports its state.'},
 	'docker-probe': {type: 'string', value: 'yes|no', help: 'Step 2, with --connector docker-here and Ollama on loopback: run a throwaway curl container to test whether the Connector reaches Ollama on loopback (macOS: dockerhost; Linux: --network=host to 127.0.0.1, with --resource-address 127.0.0.1). If it does, Ollama stays on loopback. Default: asked on a terminal, not run without one.'},
+	// undo
+	list: {type: 'boolean', help: 'undo: list the recorded runs, newest first, with what each changed; changes nothing.'},
+	run: {type: 'string', value: 'ID', help: 'undo: the run to undo (an id from undo --list; default the newest run not yet undone).'},
 	platform: {type: 'string', value: 'darwin|linux', help: 'With --dry-run and --role server only: plan steps 1–3 for that OS on any machine (nothing is detected or run; the plan states its assumptions).'},
 };
 
@@ -57,7 +60,7 @@ export const COMMAND_FLAGS: Record<Command, string[]> = {
 	test: ['help', 'json', 'plain', 'url', 'model', 'samples', 'timeout-ms', 'chat-timeout-ms'],
 	doctor: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'timeout-ms', 'samples', 'perf', 'fix', 'ailice-config', 'provider', 'set-default', 'context-window', 'connector', 'twingate-network', 'twingate-client', 'twingate-client-wait', 'resource-ready', 'resource-address', 'method', 'bind', 'docker-probe', 'alias', 'ollama-here', 'service-key-file'],
 	repair: ['help', 'json', 'plain', 'yes', 'dry-run', 'role', 'url', 'model', 'connector', 'twingate-network', 'twingate-client', 'twingate-client-wait', 'resource-ready', 'resource-address', 'method', 'bind', 'docker-probe', 'alias'],
-	undo: ['help', 'json', 'plain', 'yes', 'dry-run'],
+	undo: ['help', 'json', 'plain', 'yes', 'dry-run', 'list', 'run'],
 	'configure-ailice': ['help', 'json', 'plain', 'yes', 'dry-run', 'url', 'card', 'model', 'ailice-config', 'provider', 'set-default', 'context-window', 'dotenv', 'service-key-file', 'timeout-ms'],
 	'service-account': ['help', 'json', 'plain', 'yes', 'dry-run', 'out', 'service-key-file', 'url', 'card', 'model', 'provider'],
 };

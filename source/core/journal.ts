@@ -21,7 +21,8 @@ const stepEntry = z.object({
 });
 
 /** The part of a file the wizard changed: JSON key paths or .env variable names (never values). */
-const ownedPart = z.union([z.object({json: z.array(z.array(z.union([z.string(), z.number()])))}), z.object({env: z.array(z.string())})]);
+const keyPath = z.array(z.union([z.string(), z.number()]));
+const ownedPart = z.union([z.object({json: z.array(keyPath), containers: z.array(keyPath).optional()}), z.object({env: z.array(z.string())})]);
 
 const fileChange = z.object({
 	path: z.string(),

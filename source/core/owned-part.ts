@@ -14,19 +14,28 @@ export function contentHash(text: string | Uint8Array): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** JSON key paths whose values differ; a key added or removed as a whole is one path. */
-export function changedJsonPaths(before: unknown, after: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+/**
+ * JSON key paths whose values differ, down to the leaves (an array or a scalar is a leaf), plus the
+ * objects the change added (`containers`): undo takes out the leaves, then each added object that
+ * is empty again, so a provider the user added later under the same `models` stays.
+ */
+export function changedJsonPaths(before: unknown, after: unknown, at: (string | number)[] = [], out: {paths: (string | number)[][]; containers: (string | number)[][]} = {paths: [], containers: []}): {paths: (string | number)[][]; containers: (string | number)[][]} {
 	if (isObject(before) && isObject(after)) {
 		const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
 		for (const k of keys) {
 			const inB = Object.hasOwn(before, k);
 			const inA = Object.hasOwn(after, k);
-			if (inB && inA) changedJsonPaths(before[k], after[k], [...at, k], out);
-			else out.push([...at, k]);
+			if (inA && isObject(after[k]) && !(inB && isObject(before[k]))) {
+				// An object the change added (or put where a non-object was): its leaves are the change.
+				if (inB) out.paths.push([...at, k]);
+				out.containers.push([...at, k]);
+				changedJsonPaths({}, after[k], [...at, k], out);
+			} else if (inB && inA) changedJsonPaths(before[k], after[k], [...at, k], out);
+			else out.paths.push([...at, k]);
 		}
 		return out;
 	}
-	if (JSON.stringify(before) !== JSON.stringify(after)) out.push(at);
+	if (JSON.stringify(before) !== JSON.stringify(after)) out.paths.push(at);
 	return out;
 }
 
@@ -49,9 +58,9 @@ export function ownedPart(file: string, before: string | null, after: string): O
 		try {
 			const b: unknown = before === null ? {} : JSON.parse(before);
 			const a: unknown = JSON.parse(after);
-			const paths = changedJsonPaths(b, a);
+			const {paths, containers} = changedJsonPaths(b, a);
 			// A change of the top-level value itself (not an object) cannot be taken back as a part.
-			return paths.some((p) => p.length === 0) ? null : {json: paths};
+			return paths.some((p) => p.length === 0) ? null : {json: paths, containers};
 		} catch {
 			return null;
 		}

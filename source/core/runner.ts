@@ -113,7 +113,7 @@ function recordingFs(fs: FileSystem, run: JournalRun | undefined, stepId: string
 
 function mergeParts(a: OwnedPart | null, b: OwnedPart | null): OwnedPart | null {
 	if (!a || !b) return null;
-	if ('json' in a && 'json' in b) return {json: [...a.json, ...b.json]};
+	if ('json' in a && 'json' in b) return {json: [...a.json, ...b.json], containers: [...(a.containers ?? []), ...(b.containers ?? [])]};
 	if ('env' in a && 'env' in b) return {env: [...new Set([...a.env, ...b.env])]};
 	return null;
 }

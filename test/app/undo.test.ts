@@ -7,6 +7,7 @@ import {Session} from '../../source/app/session.js';
 import {flowUndo} from '../../source/app/undo-flow.js';
 import {emptyJournal, saveJournal} from '../../source/core/journal.js';
 import {wizardPaths} from '../../source/core/paths.js';
+import {contentHash} from '../../source/core/owned-part.js';
 import {makeCtx, type TestCtx} from '../support/fake-ctx.js';
 
 async function setup(ctx: TestCtx) {
@@ -20,9 +21,10 @@ async function setup(ctx: TestCtx) {
 	j.runs.push({
 		id: 'run1',
 		at: new Date().toISOString(),
+		// As the runner records them: the hash of what the wizard wrote (the files are unchanged since).
 		files: [
-			{path: config, backup, created: false},
-			{path: created, backup: null, created: true},
+			{path: config, backup, created: false, hash: contentHash('{"new":true}\n'), part: {json: [['new'], ['old']]}},
+			{path: created, backup: null, created: true, hash: contentHash('[Service]\n'), part: null},
 		],
 		commands: [{argv: ['launchctl', 'setenv', 'OLLAMA_HOST', '0.0.0.0:11434'], undo: ['launchctl', 'unsetenv', 'OLLAMA_HOST']}],
 		undone: false,
