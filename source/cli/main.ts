@@ -6,6 +6,7 @@ import {CancelledError, EXIT, UsageError} from '../core/exit-codes.js';
 import {SecretRegistry} from '../core/context.js';
 import {createRealCtx} from '../core/real-context.js';
 import {eventForLog, FileLogger} from '../core/logger.js';
+import {maskSecrets, maskUrlCredentials} from '../core/mask.js';
 import {wizardPaths} from '../core/paths.js';
 import {Session} from '../app/session.js';
 import {LockError} from '../core/lock.js';
@@ -44,8 +45,9 @@ export function chooseView(parsed: ParsedArgs, io: Pick<Io, 'env' | 'stdinIsTTY'
 }
 
 export function printUsageError(error: UsageError, io: Pick<Io, 'err'>): number {
-	io.err(`Error: ${error.message}`);
-	if (error.hint) io.err(error.hint);
+	// A value echoed in a usage message never shows a URL's password.
+	io.err(`Error: ${maskUrlCredentials(error.message)}`);
+	if (error.hint) io.err(maskUrlCredentials(error.hint));
 	return EXIT.usage;
 }
 
@@ -148,7 +150,7 @@ export async function main(io: Io): Promise<number> {
 	} catch (error) {
 		await io.shell?.dispose();
 		if (error instanceof UsageError) {
-			if (view === 'json') io.out(JSON.stringify({schemaVersion: SCHEMA_VERSION, type: 'summary', command: parsed.command, status: 'usage-error', message: error.message, hint: error.hint ?? null}));
+			if (view === 'json') io.out(maskUrlCredentials(secrets.redact(JSON.stringify({schemaVersion: SCHEMA_VERSION, type: 'summary', command: parsed.command, status: 'usage-error', message: error.message, hint: error.hint ?? null}))));
 			return printUsageError(error, io);
 		}
 		if (error instanceof LockError || error instanceof JournalError) {
@@ -162,7 +164,8 @@ export async function main(io: Io): Promise<number> {
 			return EXIT.cancelled;
 		}
 		logger.log('error', 'unexpected error', {error: String((error as Error)?.stack ?? error)});
-		io.err(`Unexpected error: ${(error as Error)?.message ?? String(error)}`);
+		// A bug's message may quote what it was handling: redacted and masked like the log.
+		io.err(`Unexpected error: ${maskUrlCredentials(maskSecrets(secrets.redact(String((error as Error)?.message ?? error))))}`);
 		if (logger.file) io.err(`Details are in the log: ${logger.file}`);
 		return EXIT.failed;
 	} finally {
