@@ -129,10 +129,10 @@ export async function main(io: Io): Promise<number> {
 		const numbers = Object.fromEntries(STEPS.map((s) => [s.id, s.number]));
 		let asker: Asker;
 		if (view === 'json') {
-			attachJsonView(session.bus, io.out, io.err, (s) => secrets.redact(s));
+			attachJsonView(session.bus, io.out, io.err, (s) => maskUrlCredentials(secrets.redact(s)));
 			asker = nonInteractiveAsker();
 		} else {
-			attachPlainView(session.bus, (l) => io.out(secrets.redact(l)), numbers);
+			attachPlainView(session.bus, (l) => io.out(maskUrlCredentials(secrets.redact(l))), numbers);
 			if (io.stdinIsTTY && io.stdoutIsTTY) {
 				const {inquirerAsker} = await import('../views/inquirer-asker.js');
 				asker = inquirerAsker(io.controller.signal, io.out);
