@@ -250,8 +250,10 @@ export interface ServerState {
 	agent: LaunchctlService | null;
 	/** Linux: `systemctl is-active ollama`. */
 	systemd: SystemdActiveState | null;
-	/** Linux: current drop-in text (null when absent or unreadable). */
+	/** Linux: current drop-in text (null when absent). */
 	dropIn: string | null;
+	/** Linux: the sentence saying why an existing drop-in could not be read (null when read or absent). */
+	dropInProblem: string | null;
 	/** Which install holds each listener PID on 11434. */
 	holders: Map<number, Holder>;
 	/** Malformed outputs that the wizard could not read (each a sentence). */
@@ -294,6 +296,7 @@ export async function detectServer(ctx: Ctx, port = OLLAMA_PORT): Promise<Server
 		agent: null,
 		systemd: null,
 		dropIn: null,
+		dropInProblem: null,
 		problems,
 	};
 	if (ctx.platform === 'darwin') {
@@ -312,7 +315,13 @@ export async function detectServer(ctx: Ctx, port = OLLAMA_PORT): Promise<Server
 		if (uid !== null && installs.some((i) => i.kind === 'agent')) base.agent = await launchctlService(ctx, uid, AGENT_LABEL, problems);
 	} else if (installs.some((i) => i.kind === 'systemd')) {
 		base.systemd = parseSystemctlIsActive((await ctx.run('systemctl', ['is-active', 'ollama'])).stdout);
-		base.dropIn = await readTextSafe(ctx, LINUX_DROPIN);
+		// An existing drop-in that cannot be read is a problem, never "no drop-in": a plan would replace it.
+		try {
+			base.dropIn = await ctx.fs.readText(LINUX_DROPIN);
+		} catch (error) {
+			base.dropInProblem = `${LINUX_DROPIN} exists but cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so the wizard cannot tell what it sets.`;
+			problems.push(base.dropInProblem);
+		}
 	}
 	const holders = new Map<number, Holder>();
 	if (listeners.ok) for (const l of listeners.summary.listeners) if (l.pid !== null) holders.set(l.pid, holderOf(l.pid, base, l.command));

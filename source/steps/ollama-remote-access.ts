@@ -1,6 +1,6 @@
 /**
- * Step 2 — Ollama accepts remote connections (seed guide "Configure Ollama to Accept Remote
- * Connections", corrected by seed-corrections #8–#12, #44, #53 and ollama.md §5, §6, §9).
+ * Step 2 — Ollama accepts remote connections
+ * (https://github.com/ollama/ollama/blob/main/docs/faq.md#how-do-i-configure-ollama-server).
  *
  * check: which installs exist, which server runs and where it listens (lsof / ss), `GET /` on the LAN
  *        address, and on macOS the application firewall (socketfilterfw) for the real binary.
@@ -8,6 +8,11 @@
  *        setenv` + app restart (lost on reboot), the wizard-owned LaunchAgent (brew: after `brew services
  *        stop ollama`), or the Linux systemd drop-in. The bind is `host:port`, never a scheme.
  * apply: runs the plan; refuses to load the LaunchAgent while another server still holds the port.
+ *
+ * A rerun changes nothing that is already right: each part of the plan (the drop-in, launchd's
+ * environment, the LaunchAgent, a restart) is planned only when the system differs from what was asked,
+ * and every command that changes the system carries the argv that reverses it. The check's
+ * `data.system` says what undo must find again (see server/system-state.ts).
  */
 import path from 'node:path';
 import type {Ctx} from '../core/context.js';
@@ -29,6 +34,7 @@ import {
 	type Method,
 	type ServerAnswers,
 } from '../server/answers.js';
+import type {ListenerSummary} from '../parsers/listeners.js';
 import {
 	AGENT_LABEL,
 	APP_BINARY,
@@ -51,7 +57,8 @@ import {
 } from '../server/detect.js';
 import {dockerProbeApplies} from '../server/connector.js';
 import {executePlan, hook, waitOllamaUp, waitPortFree} from '../server/execute.js';
-import {buildAgentPlist, buildDropIn, dropInBind} from '../server/service-files.js';
+import {DropInError, buildAgentPlist, buildDropIn, dropInBind, readDropIn} from '../server/service-files.js';
+import {listenWord, type SystemState} from '../server/system-state.js';
 import {STEP_META} from './meta.js';
 
 type Result = Omit<CheckResult, 'durationMs'>;
@@ -117,7 +124,7 @@ function matchesWanted(a: ServerAnswers, state: 'all' | 'specific', address: str
 function simulatedCheck(ctx: Ctx, a: ServerAnswers): Result {
 	const details = [
 		`Nothing was detected: this plan is for ${OS_NAME[ctx.platform] ?? ctx.platform} (--platform), whatever this machine has installed. It comes from stated assumptions:`,
-		'  • Ollama listens on 127.0.0.1:11434, its default (seed-corrections #3, #8), so a change is planned.',
+		'  • Ollama listens on 127.0.0.1:11434, its default, so a change is planned.',
 	];
 	if (ctx.platform === 'darwin') {
 		details.push(
@@ -151,14 +158,29 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	}
 	if (state.launchEnvHost) details.push(`launchctl getenv OLLAMA_HOST = ${state.launchEnvHost} (set with launchctl setenv: lost on reboot).`);
 	if (state.appExpose !== null) details.push(`Ollama.app "Expose Ollama to the network": ${state.appExpose ? 'on (binds 0.0.0.0:11434)' : 'off'}.`);
-	if (state.dropIn !== null) details.push(`${LINUX_DROPIN} sets OLLAMA_HOST=${dropInBind(state.dropIn) ?? '(nothing)'}.`);
 	const s = state.listeners.summary;
-	const data: Record<string, unknown> = {listener: s.state, address: s.address, pids: s.pids, installs: state.installs.map((i) => i.kind)};
+	const data: Record<string, unknown> = {listener: s.state, address: s.address, pids: s.pids, installs: state.installs.map((i) => i.kind), system: systemState(ctx, state, s)};
+	if (state.dropIn !== null) {
+		const read = readDropIn(state.dropIn);
+		if (!read.ok) {
+			const refused = new DropInError(read.line, read.problem, LINUX_DROPIN);
+			return {
+				status: 'fail',
+				summary: `The drop-in cannot be read as systemd reads it: ${refused.message}`,
+				details,
+				cause: 'dropin-invalid',
+				remediation: {text: `Edit ${LINUX_DROPIN} (sudoedit ${LINUX_DROPIN}); the wizard does not rewrite a file it cannot read the way systemd does.`},
+				data,
+				fixable: false,
+			};
+		}
+		details.push(`${LINUX_DROPIN} sets OLLAMA_HOST=${dropInBind(state.dropIn) ?? '(nothing)'}.`);
+	}
 	const holderText = (pid: number | null) => (pid === null ? '' : ` — ${HOLDER_NAME[state.holders.get(pid) ?? 'other']}`);
 	for (const l of s.listeners) details.push(`Listening: ${l.command ?? '?'}${l.pid !== null ? ` (PID ${l.pid})` : ''} on ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}${holderText(l.pid)}.`);
 
 	if (s.state === 'loopback' || s.state === 'all') {
-		// ollama.md §6 step 1: the local answer tells "listening but not Ollama" apart from a bind problem.
+		// The local answer tells "listening but not Ollama" apart from a bind problem.
 		const local = await probeRoot(ctx, s.state === 'loopback' && s.address?.includes(':') ? '::1' : '127.0.0.1', port);
 		details.push(`Locally: ${local.detail}.`);
 	}
@@ -173,7 +195,7 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 			return {
 				status: 'fail',
 				summary: `Two Ollama servers run at once: ${s.sentence}`,
-				details: [...details, 'Local clients reach one and remote clients the other, with different versions or model stores (ollama.md §5.3, F3). Keep exactly one.'],
+				details: [...details, 'Local clients reach one and remote clients the other, with different versions or model stores. Keep exactly one.'],
 				cause: 'two-servers',
 				remediation: {text: 'Apply this step: it stops the other server(s) and keeps one, or do it yourself and run the wizard again.', commands},
 				data,
@@ -187,17 +209,17 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 						ctx.platform === 'darwin'
 							? 'Ollama listens on loopback only, and the Docker Connector on this Mac reaches it through dockerhost (the probe passed): nothing needs to be exposed.'
 							: `Ollama listens on loopback only, and the Docker Connector here (--network=host) reaches it on 127.0.0.1, the Resource address (the probe passed): nothing needs to be exposed.`,
-					details: [...details, 'This is the safest layout: no other machine can reach port 11434 (ollama.md §9, mitigation 1).'],
+					details: [...details, 'This is the safest layout: no other machine can reach port 11434.'],
 					data,
 				};
 			}
 			// The systemd Connector runs on this very machine: with the Resource at 127.0.0.1 it reaches a
-			// loopback-only Ollama directly (the layout of Twingate's remote-llm-access guide, twingate.md §2).
+			// loopback-only Ollama directly (the layout of Twingate's remote LLM access guide).
 			if (a.connector === 'systemd-here' && (a.resourceAddress === '127.0.0.1' || a.resourceAddress === 'localhost')) {
 				return {
 					status: 'ok',
 					summary: 'Ollama listens on loopback only, and the systemd Connector on this machine reaches it at 127.0.0.1, the Resource address: nothing needs to be exposed.',
-					details: [...details, 'This is the safest layout: no other machine can reach port 11434 (ollama.md §9, mitigation 1).'],
+					details: [...details, 'This is the safest layout: no other machine can reach port 11434.'],
 					data,
 				};
 			}
@@ -269,7 +291,7 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 					status = 'fail';
 					cause = 'firewall';
 					problems.push(`the application firewall blocks ${bin}`);
-					remediation = {text: 'Allow Ollama in the application firewall (it filters per app, not per port; ollama.md F19).', commands: firewallCommands(bin)};
+					remediation = {text: 'Allow Ollama in the application firewall (it filters per app, not per port).', commands: firewallCommands(bin)};
 				} else if (app === 'not-listed' || app === 'unknown') {
 					if (status === 'ok') status = 'warn';
 					problems.push(`${bin} is ${app === 'unknown' ? 'in an unknown firewall state' : 'not listed in the application firewall'}; macOS may block or ask on the first connection`);
@@ -297,7 +319,41 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	}
 	const base = `Ollama accepts remote connections: ${s.sentence.replace(/\.$/, '')}${reached}`;
 	const summary = problems.length ? `${status === 'fail' ? 'Ollama is not reachable from other machines yet' : base}: ${problems.join('; ')}.` : `${base}.`;
-	return {status, summary, details, cause: cause ?? null, remediation, data};
+	// Only a bind that differs from the one asked for is something apply changes; no LAN address to
+	// test from, an old Ollama or an unlisted firewall entry are not, so they never trigger a rewrite or restart.
+	return {status, summary, details, cause: cause ?? null, remediation, data, ...(status === 'warn' ? {fixable: !wanted.ok} : {})};
+}
+
+/** What this step changes on the machine, for undo to compare before and after (server/system-state.ts). */
+function systemState(ctx: Ctx, state: ServerState, s: ListenerSummary): SystemState {
+	const out: SystemState = {listen: listenWord(s)};
+	if (ctx.platform === 'linux') {
+		let host: string | null = null;
+		try {
+			host = state.dropIn === null ? null : dropInBind(state.dropIn);
+		} catch {
+			host = '(unreadable)';
+		}
+		out.dropInOllamaHost = state.dropInProblem ? '(unreadable)' : host;
+		return out;
+	}
+	if (state.installs.some((i) => i.kind === 'app')) {
+		out.launchctlOllamaHost = state.launchEnvHost || null;
+		out.appExpose = state.appExpose === null ? null : state.appExpose ? 'on' : 'off';
+	}
+	out.launchAgent = state.agent ? 'loaded' : state.installs.some((i) => i.kind === 'agent') ? 'installed, not loaded' : null;
+	if (state.installs.some((i) => i.kind === 'brew')) out.brewService = state.brewService ? 'loaded' : 'not loaded';
+	return out;
+}
+
+/** Does the server listen where the bind asks (all interfaces for 0.0.0.0 / ::, else that one address)? */
+function listensAsWanted(state: ServerState | null, bind: {host: string; port: number}): boolean {
+	if (!state || !state.listeners.ok) return false;
+	const s = state.listeners.summary;
+	if (s.port !== bind.port) return false;
+	if (bind.host === '0.0.0.0' || bind.host === '::') return s.state === 'all';
+	if (bind.host === '127.0.0.1' || bind.host === '::1' || bind.host === 'localhost') return s.state === 'loopback' && (bind.host === 'localhost' || s.address === bind.host);
+	return s.state === 'specific' && s.address === bind.host;
 }
 
 function recommendedMethod(ctx: Ctx, state: ServerState | null, version: string | null): Method {
@@ -322,7 +378,41 @@ function agentBinary(method: Method, state: ServerState | null): string {
 	return bin;
 }
 
-async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null, method: Method, bind: {host: string; port: number; value: string}): Promise<{actions: PlannedAction[]; notes: string[]}> {
+type Bind = {host: string; port: number; value: string};
+
+/** `launchctl bootstrap gui/<uid> <plist>`: loads and starts the LaunchAgent, refused while another server holds the port. */
+function bootstrapAction(uid: number | string, plistPath: string, bind: Bind, upHost: string): PlannedAction {
+	return hook(
+		{
+			kind: 'command',
+			argv: ['launchctl', 'bootstrap', `gui/${uid}`, plistPath],
+			why: 'Load and start the LaunchAgent (RunAtLoad). `launchctl load` is legacy and returns 0 even when it fails',
+			undo: ['launchctl', 'bootout', `gui/${uid}/${AGENT_LABEL}`],
+		},
+		{
+			before: async (c) => {
+				const free = await waitPortFree(c, bind.port);
+				if (!free.free) {
+					throw new StepFailure(
+						`Refused to load the LaunchAgent: another Ollama server still holds port ${bind.port} (${free.sentence})`,
+						['Two servers on one port fight (the app kills other `ollama serve` processes) or split clients between two model stores.'],
+						{text: 'Quit Ollama.app and turn off its login item, or stop the other server (brew services stop ollama), then run this step again.', commands: [QUIT_APP]},
+						'two-servers',
+					);
+				}
+			},
+			explain: (r) => {
+				const kind = parseLaunchctlError(r.stderr);
+				if (kind === 'no-gui-domain') return 'launchd has no GUI session for this user (e.g. over SSH): log in at the Mac itself and run the wizard in Terminal there.';
+				if (kind === 'already-loaded') return `The job is already loaded or still being torn down: run launchctl bootout gui/${uid}/${AGENT_LABEL}, wait a second, and run this step again.`;
+				return undefined;
+			},
+			after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
+		},
+	);
+}
+
+async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null, method: Method, bind: Bind): Promise<{actions: PlannedAction[]; notes: string[]}> {
 	const actions: PlannedAction[] = [];
 	const notes: string[] = [];
 	const uid = state?.uid ?? SIMULATED_UID;
@@ -330,10 +420,15 @@ async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null,
 	const upHost = bind.host === '0.0.0.0' || bind.host === '::' ? '127.0.0.1' : bind.host;
 	const app = state ? state.installs.some((i) => i.kind === 'app') : method !== 'brew';
 	const appRunning = state?.appRunning ?? false;
+	const listening = listensAsWanted(state, bind);
 
 	if (method === 'app-setting') {
 		if (state && !app) throw new UsageError('--method app-setting: Ollama.app is not installed here.', 'Use --method launchagent (or brew for a Homebrew install).');
 		if (bind.value !== '0.0.0.0:11434') notes.push(`The app switch always binds 0.0.0.0:11434; your bind ${bind.value} is not used by this method.`);
+		if (state?.appExpose === true && listening) {
+			notes.push('The app\'s "Expose Ollama to the network" switch is on and Ollama listens on all interfaces: nothing to change.');
+			return {actions, notes};
+		}
 		if (state?.launchEnvHost) notes.push(`launchctl setenv OLLAMA_HOST=${state.launchEnvHost} is overridden by the switch.`);
 		actions.push({
 			kind: 'manual',
@@ -351,16 +446,16 @@ async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null,
 	if (method === 'setenv') {
 		if (state && !app) throw new UsageError('--method setenv: Ollama.app is not installed here; only the app reads launchd\'s environment when it starts.', 'Use --method launchagent or brew.');
 		if (state?.appExpose) notes.push('The app\'s "Expose Ollama to the network" switch is on: it overrides launchctl setenv and binds 0.0.0.0:11434.');
-		notes.push('launchctl setenv is lost on reboot (#3639, #4091): rerun this step after a restart, or use the app switch or the LaunchAgent to make it permanent.');
-		actions.push({
-			kind: 'command',
-			argv: ['launchctl', 'setenv', 'OLLAMA_HOST', bind.value],
-			why: `Set OLLAMA_HOST=${bind.value} for apps launchd starts in this login (lost on reboot; must run in the GUI login, not over SSH)`,
-			undo: ['launchctl', 'unsetenv', 'OLLAMA_HOST'],
-		});
+		const envRight = state !== null && state.launchEnvHost === bind.value;
+		if (envRight && listening) {
+			notes.push(`launchctl getenv OLLAMA_HOST already says ${bind.value} and Ollama listens there: nothing to change (the app is not restarted).`);
+			return {actions, notes};
+		}
+		notes.push('launchctl setenv is lost on reboot (https://github.com/ollama/ollama/issues/3639): rerun this step after a restart, or use the app switch or the LaunchAgent to make it permanent.');
+		// Quit first and reopen last, so undo (which reverses the order) quits, restores the variable, then reopens.
 		if (appRunning || !state) {
 			actions.push(
-				hook({kind: 'command', argv: QUIT_APP, why: 'Quit Ollama.app: it reads OLLAMA_HOST only when it starts (exports in .zshrc never reach it, #9083)'}, {
+				hook({kind: 'command', argv: QUIT_APP, why: 'Quit Ollama.app: it reads OLLAMA_HOST only when it starts (exports in .zshrc never reach it)', undo: ['open', '-a', 'Ollama']}, {
 					after: async (c) => {
 						const free = await waitPortFree(c, bind.port);
 						if (!free.free) throw new StepFailure(`Ollama.app was asked to quit, but port ${bind.port} is still taken: ${free.sentence}`, [], {text: 'Quit Ollama from its menu-bar icon, then rerun the wizard.'}, 'two-servers');
@@ -368,17 +463,35 @@ async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null,
 				}),
 			);
 		}
+		if (!envRight) {
+			const previous = state?.launchEnvHost || null;
+			actions.push({
+				kind: 'command',
+				argv: ['launchctl', 'setenv', 'OLLAMA_HOST', bind.value],
+				why: `Set OLLAMA_HOST=${bind.value} for apps launchd starts in this login (lost on reboot; must run in the GUI login, not over SSH)`,
+				undo: previous ? ['launchctl', 'setenv', 'OLLAMA_HOST', previous] : ['launchctl', 'unsetenv', 'OLLAMA_HOST'],
+			});
+		} else {
+			notes.push(`launchctl getenv OLLAMA_HOST already says ${bind.value}; Ollama.app has not picked it up yet, so only its restart is planned.`);
+		}
 		actions.push(
-			hook({kind: 'command', argv: ['open', '-a', 'Ollama'], why: 'Start Ollama.app again; its server inherits OLLAMA_HOST from launchd'}, {
+			hook({kind: 'command', argv: ['open', '-a', 'Ollama'], why: 'Start Ollama.app again; its server inherits OLLAMA_HOST from launchd', undo: QUIT_APP}, {
 				after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
 			}),
 		);
 		return {actions, notes};
 	}
 
-	// launchagent / brew: the wizard-owned LaunchAgent (seed-corrections #11, #12; ollama.md §5.3).
+	// launchagent / brew: the wizard-owned LaunchAgent (the Homebrew service's own plist is rewritten by brew services).
 	const binary = agentBinary(method, state);
 	const plistPath = agentPlistPath(home);
+	const before = state?.installs.find((i) => i.kind === 'agent')?.source ?? null;
+	const after = await buildAgentPlist({binary, bind: bind.value, home});
+	const agentLoaded = state?.agent != null;
+	if (state && before === after && agentLoaded && listening) {
+		notes.push(`The LaunchAgent ${AGENT_LABEL} already runs ${binary} with OLLAMA_HOST=${bind.value} and Ollama listens there: nothing to change.`);
+		return {actions, notes};
+	}
 	const brewLoaded = state ? state.brewService !== null : method === 'brew';
 	if (brewLoaded) {
 		actions.push({
@@ -396,67 +509,70 @@ async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null,
 			actions.push({
 				kind: 'manual',
 				why: 'The LaunchAgent is refused while Ollama.app runs its own server',
-				text: 'Ollama.app kills other `ollama serve` processes and launchd restarts them, or both bind 11434 (two servers, two model stores; seed-corrections #11 b). Quit Ollama.app and turn off its login item (System Settings → General → Login Items → Allow in the Background → Ollama), then run this step again — or choose --method app-setting or setenv.',
+				text: 'Ollama.app kills other `ollama serve` processes and launchd restarts them, or both bind 11434 (two servers, two model stores). Quit Ollama.app and turn off its login item (System Settings → General → Login Items → Allow in the Background → Ollama), then run this step again — or choose --method app-setting or setenv.',
 			});
 			return {actions, notes};
 		}
-		actions.push({kind: 'command', argv: QUIT_APP, why: 'Quit Ollama.app: its own server would fight the LaunchAgent for port 11434 (seed-corrections #11 b)', undo: ['open', '-a', 'Ollama']});
+		actions.push({kind: 'command', argv: QUIT_APP, why: 'Quit Ollama.app: its own server would fight the LaunchAgent for port 11434', undo: ['open', '-a', 'Ollama']});
 		actions.push({
 			kind: 'manual',
 			why: 'Keep Ollama.app from starting its own server at login',
 			text: 'System Settings → General → Login Items → Allow in the Background → turn off Ollama (the app\'s login item com.ollama.ollama). Do not start Ollama.app while the LaunchAgent serves.',
 		});
 	}
-	if (state?.agent) {
+	if (state && before === after) {
+		if (agentLoaded) {
+			notes.push(`${plistPath} is already right; the loaded LaunchAgent is restarted so Ollama listens on ${bind.value}.`);
+			actions.push(
+				hook({kind: 'command', argv: ['launchctl', 'kickstart', '-k', `gui/${uid}/${AGENT_LABEL}`], why: `Restart the LaunchAgent ${AGENT_LABEL} (its plist is unchanged)`}, {
+					after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
+				}),
+			);
+		} else {
+			notes.push(`${plistPath} is already right; it only needs to be loaded.`);
+			actions.push(bootstrapAction(uid, plistPath, bind, upHost));
+		}
+		return {actions, notes};
+	}
+	if (agentLoaded) {
 		actions.push(
-			hook({kind: 'command', argv: ['launchctl', 'bootout', `gui/${uid}/${AGENT_LABEL}`], why: `Unload the current ${AGENT_LABEL} before loading the new plist`}, {
-				tolerate: (r) => parseLaunchctlError(r.stderr) === 'not-loaded',
-			}),
+			hook(
+				{
+					kind: 'command',
+					argv: ['launchctl', 'bootout', `gui/${uid}/${AGENT_LABEL}`],
+					why: `Unload the current ${AGENT_LABEL} before loading the new plist`,
+					// Undo restores the old plist first, then loads it again.
+					undo: ['launchctl', 'bootstrap', `gui/${uid}`, plistPath],
+				},
+				{tolerate: (r) => parseLaunchctlError(r.stderr) === 'not-loaded'},
+			),
 		);
 	}
 	actions.push({
 		kind: 'file',
 		path: plistPath,
 		why: `The LaunchAgent runs ${binary} serve with OLLAMA_HOST=${bind.value}, at login and kept alive; logs go to ~/Library/Logs/ollama-server.log`,
-		before: state?.installs.find((i) => i.kind === 'agent')?.source ?? null,
-		after: await buildAgentPlist({binary, bind: bind.value, home}),
+		before,
+		after,
 		mode: 0o644,
 	});
 	actions.push({kind: 'command', argv: ['plutil', '-lint', plistPath], why: 'Check that the plist is valid before launchd reads it'});
-	actions.push(
-		hook(
-			{
-				kind: 'command',
-				argv: ['launchctl', 'bootstrap', `gui/${uid}`, plistPath],
-				why: 'Load and start the LaunchAgent (RunAtLoad). `launchctl load` is legacy and returns 0 even when it fails (seed-corrections #12)',
-				undo: ['launchctl', 'bootout', `gui/${uid}/${AGENT_LABEL}`],
-			},
-			{
-				before: async (c) => {
-					const free = await waitPortFree(c, bind.port);
-					if (!free.free) {
-						throw new StepFailure(
-							`Refused to load the LaunchAgent: another Ollama server still holds port ${bind.port} (${free.sentence})`,
-							['Two servers on one port fight (the app kills other `ollama serve` processes) or split clients between two model stores (ollama.md §5.3).'],
-							{text: 'Quit Ollama.app and turn off its login item, or stop the other server (brew services stop ollama), then run this step again.', commands: [QUIT_APP]},
-							'two-servers',
-						);
-					}
-				},
-				explain: (r) => {
-					const kind = parseLaunchctlError(r.stderr);
-					if (kind === 'no-gui-domain') return 'launchd has no GUI session for this user (e.g. over SSH): log in at the Mac itself and run the wizard in Terminal there (F18).';
-					if (kind === 'already-loaded') return `The job is already loaded or still being torn down: run launchctl bootout gui/${uid}/${AGENT_LABEL}, wait a second, and run this step again (F18).`;
-					return undefined;
-				},
-				after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
-			},
-		),
-	);
+	actions.push(bootstrapAction(uid, plistPath, bind, upHost));
 	return {actions, notes};
 }
 
-function linuxPlan(ctx: Ctx, state: ServerState | null, bind: {host: string; port: number; value: string}): {actions: PlannedAction[]; notes: string[]} {
+/** `systemctl show ollama --property=NeedDaemonReload`: has the unit or a drop-in changed since systemd read it? (unknown: yes) */
+async function needsDaemonReload(ctx: Ctx): Promise<boolean> {
+	const r = await ctx.run('systemctl', ['show', 'ollama', '--property=NeedDaemonReload', '--value']);
+	return !(r.exitCode === 0 && r.stdout.trim() === 'no');
+}
+
+/** `20260820T101500Z`: a backup name no earlier run used, so undoing an older run still finds its own copy. */
+function stamp(ctx: Ctx): string {
+	return new Date(ctx.clock.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function linuxPlan(ctx: Ctx, state: ServerState | null, bind: Bind): Promise<{actions: PlannedAction[]; notes: string[]}> {
 	const notes: string[] = [];
 	if (state && !state.installs.some((i) => i.kind === 'systemd')) {
 		return {
@@ -470,55 +586,78 @@ function linuxPlan(ctx: Ctx, state: ServerState | null, bind: {host: string; por
 			notes,
 		};
 	}
+	if (state?.dropInProblem) return {actions: [{kind: 'manual', why: 'Make the drop-in readable first', text: `${state.dropInProblem} The wizard does not replace a drop-in it cannot read.`}], notes};
 	const root = state?.uid === 0;
 	const sudo = (argv: string[]) => (root ? argv : ['sudo', ...argv]);
 	const before = state?.dropIn ?? null;
-	const after = buildDropIn(before, bind.value);
-	const upHost = bind.host === '0.0.0.0' || bind.host === '::' ? '127.0.0.1' : bind.host;
-	const actions: PlannedAction[] = [];
-	const file: PlannedAction = {
-		kind: 'file',
-		path: LINUX_DROPIN,
-		why: `systemd drop-in for ollama.service: a [Service] header (without it the file is ignored, F21) and Environment="OLLAMA_HOST=${bind.value}"`,
-		before,
-		after,
-		mode: 0o644,
-	};
-	if (root) actions.push(file);
-	else {
-		const staging = path.join(wizardPaths(ctx.env).stateDir, 'staging', 'override.conf');
-		notes.push(`Without root the wizard writes the drop-in to ${staging} first and installs it with sudo.`);
-		actions.push(hook(file, {stageTo: staging}));
-		if (before !== null) {
-			const backup = `${LINUX_DROPIN}.bak-wizard`;
-			actions.push({kind: 'command', argv: ['sudo', 'cp', '-p', LINUX_DROPIN, backup], why: 'Keep a copy of the current drop-in', interactive: true, undo: ['sudo', 'mv', backup, LINUX_DROPIN]});
-		}
-		actions.push(
-			hook(
-				{
-					kind: 'command',
-					argv: ['sudo', 'install', '-D', '-m', '0644', staging, LINUX_DROPIN],
-					why: `Install the drop-in into ${LINUX_DROPIN_DIR} (root-owned)`,
-					interactive: true,
-					undo: before === null ? ['sudo', 'rm', '-f', LINUX_DROPIN] : undefined,
-				},
-				{cleanup: [staging]},
-			),
-		);
+	let after: string;
+	try {
+		// A drop-in that already sets this OLLAMA_HOST (in whatever spelling) is kept as it is.
+		after = before !== null && dropInBind(before) === bind.value ? before : buildDropIn(before, bind.value);
+	} catch (error) {
+		if (!(error instanceof DropInError)) throw error;
+		const refused = new DropInError(error.line, error.problem, LINUX_DROPIN);
+		return {actions: [{kind: 'manual', why: 'Fix the drop-in first (the wizard does not rewrite a file it cannot read the way systemd does)', text: refused.message}], notes};
 	}
-	actions.push({kind: 'command', argv: sudo(['systemctl', 'daemon-reload']), why: 'Make systemd read the drop-in', interactive: !root});
+	const upHost = bind.host === '0.0.0.0' || bind.host === '::' ? '127.0.0.1' : bind.host;
+	const restart = hook({kind: 'command', argv: sudo(['systemctl', 'restart', 'ollama']), why: `Restart Ollama so it listens on ${bind.value}`, interactive: !root} as PlannedAction, {
+		after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
+	});
+	const reload: PlannedAction = {kind: 'command', argv: sudo(['systemctl', 'daemon-reload']), why: 'Make systemd read the drop-in', interactive: !root};
+	const actions: PlannedAction[] = [];
+	if (state && after === before) {
+		if (listensAsWanted(state, bind)) {
+			notes.push(`${LINUX_DROPIN} already sets OLLAMA_HOST=${bind.value} and Ollama listens there: nothing to change (no reload, no restart).`);
+			return {actions, notes};
+		}
+		const needReload = await needsDaemonReload(ctx);
+		notes.push(`${LINUX_DROPIN} already sets OLLAMA_HOST=${bind.value}, but Ollama does not listen there yet: only ${needReload ? 'a reload and ' : ''}a restart is planned.`);
+		if (needReload) actions.push(reload);
+		actions.push(restart);
+		return {actions, notes};
+	}
+	// The drop-in is staged in the wizard's state folder and installed with `install` (as root too), so every
+	// change of it is a command whose undo names the drop-in: undo then reloads systemd and restarts Ollama.
+	const staging = path.join(wizardPaths(ctx.env).stateDir, 'staging', 'override.conf');
+	notes.push(`The wizard writes the drop-in to ${staging} first and installs it${root ? '' : ' with sudo'}.`);
 	actions.push(
-		hook({kind: 'command', argv: sudo(['systemctl', 'restart', 'ollama']), why: `Restart Ollama so it listens on ${bind.value}`, interactive: !root}, {
-			after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
-		}),
+		hook(
+			{
+				kind: 'file',
+				path: LINUX_DROPIN,
+				why: `systemd drop-in for ollama.service: a [Service] header (systemd ignores an assignment outside of a section) and Environment="OLLAMA_HOST=${bind.value}"`,
+				before,
+				after,
+				mode: 0o644,
+			} as PlannedAction,
+			{stageTo: staging},
+		),
 	);
-	if (bind.host === '0.0.0.0') notes.push('Restrict the port to the Connector host: sudo ufw allow from <connector-ip> to any port 11434 proto tcp (ollama.md §9).');
+	if (before !== null) {
+		const backup = `${LINUX_DROPIN}.before-wizard-${stamp(ctx)}`;
+		actions.push({kind: 'command', argv: sudo(['cp', '-p', LINUX_DROPIN, backup]), why: 'Keep a copy of the current drop-in (systemd reads only *.conf files here)', interactive: !root, undo: sudo(['mv', backup, LINUX_DROPIN])});
+	}
+	actions.push(
+		hook(
+			{
+				kind: 'command',
+				argv: sudo(['install', '-D', '-m', '0644', staging, LINUX_DROPIN]),
+				why: `Install the drop-in into ${LINUX_DROPIN_DIR} (root-owned)`,
+				interactive: !root,
+				// With an earlier drop-in, the backup's undo (mv) puts it back.
+				...(before === null ? {undo: sudo(['rm', '-f', LINUX_DROPIN])} : {}),
+			} as PlannedAction,
+			{cleanup: [staging]},
+		),
+	);
+	actions.push(reload, restart);
+	if (bind.host === '0.0.0.0') notes.push('Restrict the port to the Connector host: sudo ufw allow from <connector-ip> to any port 11434 proto tcp (https://github.com/ollama/ollama/blob/main/docs/faq.md).');
 	return {actions, notes};
 }
 
 /**
  * Why a Docker Connector on this machine needs Ollama off loopback (or not): the probe's result on a
- * Mac (twingate.md §4 option A), or, on Linux, that the Resource is the LAN IP (null: not docker-here).
+ * Mac (through Docker Desktop's host-gateway), or, on Linux, that the Resource is the LAN IP (null: not docker-here).
  */
 async function dockerBindNote(ctx: Ctx, a: ServerAnswers, bind: {value: string; port: number}, state: ServerState | null): Promise<string | null> {
 	if (a.connector !== 'docker-here') return null;
@@ -538,7 +677,7 @@ async function dockerBindNote(ctx: Ctx, a: ServerAnswers, bind: {value: string; 
 		case 'reachable':
 			return 'The Docker probe reached Ollama on loopback: the Connector needs no new bind (this plan only applies if you still want one).';
 		case 'unreachable':
-			return `${chosen}: the Docker probe could not reach Ollama on loopback (twingate.md §4 option A), so Ollama must listen where the Connector's container can reach it.`;
+			return `${chosen}: the Docker probe could not reach Ollama on loopback through Docker Desktop's host-gateway, so Ollama must listen where the Connector's container can reach it.`;
 		default:
 			return `${chosen} because the Docker probe was not run: pass --docker-probe yes (or answer yes at the prompt) to test whether the Docker Connector reaches Ollama on loopback — if it does, Ollama can stay on 127.0.0.1, the safest layout.`;
 	}
@@ -557,7 +696,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 		if (option && !option.usable) throw new UsageError(`--method app-setting: ${option.reason}`);
 	}
 	const bind = checkedBind(method === 'app-setting' ? '0.0.0.0:11434' : (a.bind ?? `0.0.0.0:${OLLAMA_PORT}`));
-	const built = ctx.platform === 'darwin' ? await darwinPlan(ctx, a, state, method, bind) : linuxPlan(ctx, state, bind);
+	const built = ctx.platform === 'darwin' ? await darwinPlan(ctx, a, state, method, bind) : await linuxPlan(ctx, state, bind);
 	const notes = [...built.notes];
 	if (!a.method) notes.unshift(`Method ${method}: the one that fits the install found here.`);
 	if (!a.bind && method !== 'app-setting') notes.unshift(`Bind ${bind.value}: the guide's choice (pass --bind <LAN IP>:${port} to listen on one interface only).`);

@@ -65,23 +65,30 @@ describe('step 2 on Linux: systemd drop-in', () => {
 		expect(out.result.details.join('\n')).toContain('100.96.1.7 on sdwan0: tunnel handle other machines cannot use');
 		const file = out.plan?.actions.find((a) => a.kind === 'file');
 		expect(file).toMatchObject({kind: 'file', path: LINUX_DROPIN, before: null, after: installed, mode: 0o644});
-		expect(out.run.commands[0]).toEqual({argv: ['sudo', 'install', '-D', '-m', '0644', staging, LINUX_DROPIN], undo: ['sudo', 'rm', '-f', LINUX_DROPIN]});
+		expect(out.run.commands[0]).toMatchObject({argv: ['sudo', 'install', '-D', '-m', '0644', staging, LINUX_DROPIN], undo: ['sudo', 'rm', '-f', LINUX_DROPIN]});
 	});
 
-	it('as root: the drop-in is written directly (keeping other settings) and systemctl runs without sudo', async () => {
+	it('as root: the drop-in (keeping other settings) is staged and installed without sudo after a backup copy; systemctl runs without sudo; each change has its undo', async () => {
 		const existing = '[Service]\nEnvironment="OLLAMA_MODELS=/data/models"\nEnvironment="OLLAMA_HOST=127.0.0.1:11434"\n';
 		const ctx = linux({[LINUX_DROPIN]: existing});
-		const apply: ExpectedCommand[] = [{argv: ['systemctl', 'daemon-reload']}, {argv: ['systemctl', 'restart', 'ollama']}];
+		const staging = path.join(wizardPaths(ctx.env).stateDir, 'staging', 'override.conf');
+		const backup = `${LINUX_DROPIN}.before-wizard-20251009T085320Z`;
+		let installed = '';
+		const apply: ExpectedCommand[] = [
+			{argv: ['cp', '-p', LINUX_DROPIN, backup], check: (opts) => expect(opts?.interactive).toBe(false)},
+			{argv: ['install', '-D', '-m', '0644', staging, LINUX_DROPIN], check: () => void (installed = readFileSync(staging, 'utf8'))},
+			{argv: ['systemctl', 'daemon-reload']},
+			{argv: ['systemctl', 'restart', 'ollama']},
+		];
 		const after = [...detect('0', SS_F4), {argv: ['ip', '-j', 'addr'], stdout: IP_J_ADDR}];
 		ctx.runner.expect(...detect('0', SS_LOOPBACK), ...detect('0', SS_LOOPBACK), ...apply, ...after);
 		const out = await runThrough(ollamaRemoteAccess, ctx, {method: 'systemd', bind: '0.0.0.0:11434'});
 		ctx.runner.assertDone();
 		expect(argvOf(ctx)).toEqual([...detect('0', SS_LOOPBACK), ...detect('0', SS_LOOPBACK), ...apply, ...after].map((c) => c.argv));
-		const written = await ctx.fs.readText(LINUX_DROPIN);
-		expect(written).toBe('[Service]\nEnvironment="OLLAMA_MODELS=/data/models"\nEnvironment="OLLAMA_HOST=0.0.0.0:11434"\n');
-		expect(dropInBind(written ?? '')).toBe('0.0.0.0:11434');
+		expect(installed).toBe('[Service]\nEnvironment="OLLAMA_MODELS=/data/models"\nEnvironment="OLLAMA_HOST=0.0.0.0:11434"\n');
+		expect(dropInBind(installed)).toBe('0.0.0.0:11434');
+		expect(out.run.commands.map((c) => c.undo)).toEqual([['mv', backup, LINUX_DROPIN], null, null, null]);
 		expect(out.result.status).toBe('ok');
-		expect(out.result.details).toContain(`${LINUX_DROPIN} sets OLLAMA_HOST=0.0.0.0:11434.`);
 	});
 
 	it('no ollama.service: the plan says to install Ollama with its script (a hand-made unit would be a second server)', async () => {
@@ -105,8 +112,8 @@ describe('step 2 on Linux: systemd drop-in', () => {
 });
 
 describe('buildDropIn', () => {
-	it('adds a [Service] header to a headerless drop-in (F21: "Assignment outside of section. Ignoring.")', () => {
-		expect(buildDropIn('Environment="OLLAMA_HOST=0.0.0.0:11434"\n', '192.168.1.20:11434')).toBe('\n\n[Service]\nEnvironment="OLLAMA_HOST=192.168.1.20:11434"\n');
+	it('adds a [Service] header to a headerless drop-in (systemd: "Assignment outside of section. Ignoring.")', () => {
+		expect(buildDropIn('Environment="OLLAMA_HOST=0.0.0.0:11434"\n', '192.168.1.20:11434')).toBe('[Service]\nEnvironment="OLLAMA_HOST=192.168.1.20:11434"\n');
 		expect(buildDropIn('[Service]\nEnvironment="A=1"\n\n[Unit]\nDescription=x\n', '0.0.0.0:11434')).toBe('[Service]\nEnvironment="A=1"\nEnvironment="OLLAMA_HOST=0.0.0.0:11434"\n\n[Unit]\nDescription=x\n');
 	});
 });

@@ -93,15 +93,10 @@ describe('step 2 on macOS: already exposed', () => {
 });
 
 describe('step 2 on macOS: Ollama.app', () => {
-	it('setenv: launchctl setenv OLLAMA_HOST, quit and reopen the app, then verify (lost on reboot is said)', async () => {
+	it('setenv: quit the app, launchctl setenv OLLAMA_HOST, reopen the app, then verify (lost on reboot is said)', async () => {
 		const ctx = mac(APP);
 		const before = detectApp(LSOF_F1);
-		const apply: ExpectedCommand[] = [
-			{argv: ['launchctl', 'setenv', 'OLLAMA_HOST', '0.0.0.0:11434']},
-			{argv: QUIT},
-			portFree,
-			{argv: ['open', '-a', 'Ollama']},
-		];
+		const apply: ExpectedCommand[] = [{argv: QUIT}, portFree, {argv: ['launchctl', 'setenv', 'OLLAMA_HOST', '0.0.0.0:11434']}, {argv: ['open', '-a', 'Ollama']}];
 		const after = [...detectApp(lsofAll(1300), {env: '0.0.0.0:11434'}), {argv: ['ifconfig'], stdout: IFCONFIG}, ...fw(FW_ON, APP_BINARY)];
 		ctx.runner.expect(...before, ...detectApp(LSOF_F1), ...apply, ...after);
 		const out = await runThrough(ollamaRemoteAccess, ctx, {method: 'setenv', bind: '0.0.0.0:11434'});
@@ -110,7 +105,12 @@ describe('step 2 on macOS: Ollama.app', () => {
 		expect(out.applied).toBe(true);
 		expect(out.result.status).toBe('ok');
 		expect(out.plan?.notes?.join(' ')).toMatch(/lost on reboot/);
-		expect(out.run.commands[0]).toEqual({argv: ['launchctl', 'setenv', 'OLLAMA_HOST', '0.0.0.0:11434'], undo: ['launchctl', 'unsetenv', 'OLLAMA_HOST']});
+		// Undo runs these in reverse: quit the app, unset the variable, open the app again.
+		expect(out.run.commands).toMatchObject([
+			{argv: QUIT, undo: ['open', '-a', 'Ollama']},
+			{argv: ['launchctl', 'setenv', 'OLLAMA_HOST', '0.0.0.0:11434'], undo: ['launchctl', 'unsetenv', 'OLLAMA_HOST']},
+			{argv: ['open', '-a', 'Ollama'], undo: QUIT},
+		]);
 		expect(out.result.details.join('\n')).toContain('launchctl getenv OLLAMA_HOST = 0.0.0.0:11434');
 	});
 
@@ -172,7 +172,7 @@ describe('step 2 on macOS: the wizard-owned LaunchAgent', () => {
 			StandardOutPath: path.join(ctx.home, 'Library', 'Logs', 'ollama-server.log'),
 		});
 		expect(out.run.commands.map((c) => c.undo)).toEqual([['brew', 'services', 'start', 'ollama'], null, ['launchctl', 'bootout', `gui/501/${AGENT_LABEL}`]]);
-		expect(out.run.files).toEqual([{path: plist, backup: null, created: true}]);
+		expect(out.run.files).toMatchObject([{path: plist, backup: null, created: true}]);
 	});
 
 	it('the app runs its own server: quit it first, then the LaunchAgent with the app\'s binary on the LAN address', async () => {
@@ -193,7 +193,7 @@ describe('step 2 on macOS: the wizard-owned LaunchAgent', () => {
 		expect(parsed.EnvironmentVariables.OLLAMA_HOST).toBe(`${MAC_LAN}:11434`);
 		const manual = out.plan?.actions.find((a) => a.kind === 'manual');
 		expect(manual && manual.kind === 'manual' && manual.text).toContain('Login Items');
-		expect(out.run.commands[0]).toEqual({argv: QUIT, undo: ['open', '-a', 'Ollama']});
+		expect(out.run.commands[0]).toMatchObject({argv: QUIT, undo: ['open', '-a', 'Ollama']});
 	});
 
 	it('refused while the app\'s server still holds 11434 after the quit: no bootstrap, a clear fail', async () => {

@@ -73,7 +73,7 @@ describe('step 1: --connector systemd-here on a Linux Ollama host', () => {
 		expect(out.result.status).toBe('ok');
 		expect(out.result.summary).toContain('systemd service twingate-connector (active)');
 		expect(out.events).toContainEqual(expect.objectContaining({type: 'step:progress', check: 'connector', status: 'ok', message: 'The twingate-connector service is active.'}));
-		expect(out.run.commands).toEqual([{argv: INSTALL, undo: ['sudo', 'systemctl', 'disable', '--now', 'twingate-connector']}]);
+		expect(out.run.commands).toMatchObject([{argv: INSTALL, undo: ['sudo', 'systemctl', 'disable', '--now', 'twingate-connector']}]);
 	});
 
 	it('never shows a token or the network: not in any event, the rendered plan, the --json plan, the run record or the journal answers', async () => {
@@ -118,7 +118,7 @@ describe('step 1: --connector systemd-here on a Linux Ollama host', () => {
 		ctx.runner.assertDone();
 		expect(interactive).toBe(false);
 		expect(out.result.status).toBe('ok');
-		expect(out.run.commands).toEqual([{argv: INSTALL_AS_ROOT, undo: ['systemctl', 'disable', '--now', 'twingate-connector']}]);
+		expect(out.run.commands).toMatchObject([{argv: INSTALL_AS_ROOT, undo: ['systemctl', 'disable', '--now', 'twingate-connector']}]);
 	});
 
 	it('an installed but stopped service is started again: no setup.sh, no tokens needed; undo stops it', async () => {
@@ -139,7 +139,7 @@ describe('step 1: --connector systemd-here on a Linux Ollama host', () => {
 		ctx.runner.assertDone();
 		expect(out.result.status).toBe('ok');
 		expect(ctx.clock.slept).toBe(1000);
-		expect(out.run.commands).toEqual([{argv: ['sudo', 'systemctl', 'start', 'twingate-connector'], undo: ['sudo', 'systemctl', 'stop', 'twingate-connector']}]);
+		expect(out.run.commands).toMatchObject([{argv: ['sudo', 'systemctl', 'start', 'twingate-connector'], undo: ['sudo', 'systemctl', 'stop', 'twingate-connector']}]);
 	});
 
 	it('the check names the service state, and without tokens (not a dry run) the plan stops with exit-2 advice naming the environment variables', async () => {

@@ -55,7 +55,7 @@ describe('step 1: a Docker Connector on this Mac', () => {
 		expect(shown).not.toContain(REFRESH);
 		expect(JSON.stringify(publicAnswers(answers, ctx.secrets))).not.toMatch(/very-secret/);
 		expect(ctx.secrets.redact(`x ${ACCESS} y`)).toBe('x *** y');
-		expect(out.run.commands[0]).toEqual({argv: DOCKER_RUN_MAC, undo: ['docker', 'rm', '-f', 'twingate-connector']});
+		expect(out.run.commands[0]).toMatchObject({argv: DOCKER_RUN_MAC, undo: ['docker', 'rm', '-f', 'twingate-connector']});
 	});
 
 	it('plans the Resource checklist (dockerhost, TCP 11434 only, the alias, access) and says it is not confirmed', async () => {
