@@ -32,10 +32,13 @@ interface Owner {
 }
 
 const lockDirOf = (target: string) => `${target}.lock`;
+// Beside the lock folder, not inside it: proper-lockfile watches the folder's mtime to detect a
+// compromised lock, and a file written inside would change it.
+const ownerFileOf = (target: string) => `${target}.lock-owner.json`;
 
 async function readOwner(target: string): Promise<Owner | null> {
 	try {
-		return JSON.parse(await fsp.readFile(path.join(lockDirOf(target), 'owner.json'), 'utf8')) as Owner;
+		return JSON.parse(await fsp.readFile(ownerFileOf(target), 'utf8')) as Owner;
 	} catch {
 		return null;
 	}
@@ -69,9 +72,9 @@ export async function acquireLock(target: string, opts: LockOptions = {}): Promi
 		try {
 			const release = await lockfile.lock(target, {realpath: false, stale: 10_000, update: 2_000, lockfilePath: lockDirOf(target), onCompromised: () => undefined});
 			const owner: Owner = {pid: process.pid, host: os.hostname(), command: opts.command ?? 'ollama-tunnel-wizard', since: new Date().toISOString()};
-			await fsp.writeFile(path.join(lockDirOf(target), 'owner.json'), JSON.stringify(owner), {mode: 0o600}).catch(() => undefined);
+			await fsp.writeFile(ownerFileOf(target), JSON.stringify(owner), {mode: 0o600}).catch(() => undefined);
 			return async () => {
-				await fsp.rm(path.join(lockDirOf(target), 'owner.json'), {force: true}).catch(() => undefined);
+				await fsp.rm(ownerFileOf(target), {force: true}).catch(() => undefined);
 				await release().catch(() => undefined);
 			};
 		} catch (error) {

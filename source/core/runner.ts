@@ -87,14 +87,25 @@ class CheckTimeout extends Error {
  * Wraps the filesystem so every write made by apply is recorded for `undo`: the backup, whether the
  * file was created, the hash of what was written and the part of the file that changed (key names only).
  */
-function recordingFs(fs: FileSystem, run: JournalRun | undefined, stepId: string): FileSystem {
-	if (!run) return fs;
+function recordingFs(fs: FileSystem, run: JournalRun | undefined, stepId: string, plan: Plan): FileSystem {
+	// What the plan was made from, per file: the writer refuses a file that holds anything else now
+	// (another program or run changed it since), under the file's lock.
+	const planned = new Map<string, string | null>();
+	for (const a of plan.actions) if (a.kind === 'file' && !planned.has(a.path)) planned.set(a.path, a.before);
 	return {
 		...fs,
 		async writeAtomic(p, content, opts) {
+			const expect = opts?.expect !== undefined ? opts.expect : planned.get(p);
+			const guarded = {...opts, ...(expect !== undefined ? {expect} : {})};
+			if (!run) {
+				const out = await fs.writeAtomic(p, content, guarded);
+				planned.set(p, content);
+				return out;
+			}
 			const existed = (await fs.stat(p)) !== null;
 			const before = existed ? await fs.readText(p).catch(() => null) : null;
-			const out = await fs.writeAtomic(p, content, {...opts, backup: existed ? (opts?.backup ?? true) : false});
+			const out = await fs.writeAtomic(p, content, {...guarded, backup: existed ? (opts?.backup ?? true) : false});
+			planned.set(p, content);
 			if (before === content) return out; // nothing was written
 			const earlier = run.files.find((f) => f.path === p);
 			const part = ownedPart(p, before, content);
@@ -188,7 +199,7 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 		opts.run.before ??= {};
 		opts.run.before[step.id] ??= {status: before.status, summary: ctx.secrets.redact(before.summary)};
 	}
-	const applyCtx: Ctx = {...ctx, fs: recordingFs(ctx.fs, opts.run, step.id)};
+	const applyCtx: Ctx = {...ctx, fs: recordingFs(ctx.fs, opts.run, step.id, plan)};
 	const started = ctx.clock.now();
 	try {
 		await step.apply(applyCtx, plan, ctx.signal);
