@@ -125,6 +125,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	if (a.serviceKey) registerServiceKey(ctx.secrets, a.serviceKey);
 
 	const target = await readTarget(ctx, loc.path, CONFIG);
+	if (!target.ok && target.content) return stop({summary: `${target.problem} Nothing was changed.`, details: [], cause: 'config-invalid'});
 	if (!target.ok) return stop({summary: `${target.problem} Nothing was changed.`, details: [], cause: 'config-path', remediation: {text: 'Pass --ailice-config with the path of the file AIlice reads (it prints "config.json is located at <path>" at startup).'}});
 	let current: unknown = undefined;
 	if (target.exists) {

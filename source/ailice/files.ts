@@ -20,7 +20,8 @@ import {lineColumn} from './json.js';
 export type Target =
 	| {ok: true; exists: false; text: null; mode: null; pipe: false}
 	| {ok: true; exists: true; text: string; mode: number | null; pipe: boolean}
-	| {ok: false; problem: string};
+	/** `content`: the path is fine but what the file holds is not (invalid UTF-8). */
+	| {ok: false; problem: string; content?: boolean};
 
 export interface ReadOptions {
 	/**
@@ -52,8 +53,9 @@ function kindOf(st: Stats): string {
 	return 'not a regular file';
 }
 
-/** `/dev/fd/N`, `/proc/self/fd/N` or `/proc/<this pid>/fd/N`: the file descriptor N, or null. */
+/** `/dev/fd/N`, `/proc/self/fd/N`, `/proc/<this pid>/fd/N` or `/dev/stdin` (0): the file descriptor N, or null. */
 export function openFdOf(file: string): number | null {
+	if (file === '/dev/stdin') return 0;
 	const m = /^\/(?:dev\/fd|proc\/self\/fd|proc\/(\d+)\/fd)\/(\d+)$/.exec(file);
 	if (!m) return null;
 	if (m[1] !== undefined && Number(m[1]) !== process.pid) return null;
@@ -158,26 +160,28 @@ async function readPipe(file: string, what: string, max: number, timeoutMs: numb
 	}
 }
 
-/**
- * Reads `file` if it is a plain file; `what` names it in the sentence, e.g. "AIlice's config.json".
- * Nothing here writes, and a refusal is one sentence naming the file, what is wrong and what to do.
- */
-export async function readTarget(_ctx: Ctx, file: string, what: string, opts: ReadOptions = {}): Promise<Target> {
-	const max = opts.maxBytes ?? MAX_READ_BYTES;
+type Looked =
+	| {kind: 'absent'}
+	| {kind: 'problem'; problem: string}
+	| {kind: 'pipe'}
+	| {kind: 'file'; link: boolean};
+
+/** What is at `file`, by stat alone (nothing is opened): the checks of the header. */
+async function look(file: string, what: string, opts: ReadOptions): Promise<Looked> {
 	let lst: Stats;
 	try {
 		lst = await fsp.lstat(file);
 	} catch (error) {
 		const code = errCode(error);
-		if (code === 'ENOENT') return {ok: true, exists: false, text: null, mode: null, pipe: false};
-		if (code === 'ENOTDIR') return {ok: false, problem: `${what} cannot be at ${file}: a part of that path is a file, not a folder.`};
-		if (code === 'EACCES' || code === 'EPERM') return {ok: false, problem: `${what} at ${file} cannot be reached (permission denied on a folder of that path).`};
-		return {ok: false, problem: `${what} at ${file} cannot be checked (${code}).`};
+		if (code === 'ENOENT') return {kind: 'absent'};
+		if (code === 'ENOTDIR') return {kind: 'problem', problem: `${what} cannot be at ${file}: a part of that path is a file, not a folder.`};
+		if (code === 'EACCES' || code === 'EPERM') return {kind: 'problem', problem: `${what} at ${file} cannot be reached (permission denied on a folder of that path).`};
+		return {kind: 'problem', problem: `${what} at ${file} cannot be checked (${code}).`};
 	}
 	const link = lst.isSymbolicLink();
 	if (link && !opts.input) {
 		return {
-			ok: false,
+			kind: 'problem',
 			problem: `${what} at ${file} is a symbolic link. The wizard replaces files atomically (temp file + rename), which would turn the link into a plain copy; point the wizard at the file the link leads to instead.`,
 		};
 	}
@@ -187,23 +191,52 @@ export async function readTarget(_ctx: Ctx, file: string, what: string, opts: Re
 			st = await fsp.stat(file);
 		} catch (error) {
 			const code = errCode(error);
-			if (code === 'ENOENT') return {ok: false, problem: `${what} at ${file} is a symbolic link to a file that does not exist. Give the path of the file itself.`};
-			if (code === 'ELOOP') return {ok: false, problem: `${what} at ${file} is a loop of symbolic links. Give the path of the file itself.`};
-			return {ok: false, problem: `${what} at ${file} is a symbolic link that cannot be followed (${code}).`};
+			if (code === 'ENOENT') return {kind: 'problem', problem: `${what} at ${file} is a symbolic link to a file that does not exist. Give the path of the file itself.`};
+			if (code === 'ELOOP') return {kind: 'problem', problem: `${what} at ${file} is a loop of symbolic links. Give the path of the file itself.`};
+			return {kind: 'problem', problem: `${what} at ${file} is a symbolic link that cannot be followed (${code}).`};
 		}
 	}
-	if (st.isDirectory()) return {ok: false, problem: `${what} at ${file} ${link ? 'leads to' : 'is'} a folder, not a file. Give the path of the file itself.`};
+	if (st.isDirectory()) return {kind: 'problem', problem: `${what} at ${file} ${link ? 'leads to' : 'is'} a folder, not a file. Give the path of the file itself.`};
 	if (!st.isFile()) {
-		if (opts.openPipe && (await isOwnOpenPipe(file, st))) {
-			const r = await readPipe(file, what, max, opts.pipeTimeoutMs ?? PIPE_TIMEOUT_MS);
-			if (!r.ok) return r;
-			const d = decodeUtf8(r.bytes, what, file);
-			if (!d.ok) return d;
-			return {ok: true, exists: true, text: d.text, mode: null, pipe: true};
-		}
-		return {ok: false, problem: notRegular(what, file, st, link, Boolean(opts.openPipe))};
+		if (opts.openPipe && (await isOwnOpenPipe(file, st))) return {kind: 'pipe'};
+		return {kind: 'problem', problem: notRegular(what, file, st, link, Boolean(opts.openPipe))};
 	}
-	if (st.size > max) return {ok: false, problem: `${what} at ${file} is ${st.size} bytes, more than the ${max} bytes the wizard reads; it is not a file the wizard should change.`};
+	const max = opts.maxBytes ?? MAX_READ_BYTES;
+	if (st.size > max) return {kind: 'problem', problem: tooLarge(what, file, st.size, max)};
+	return {kind: 'file', link};
+}
+
+function tooLarge(what: string, file: string, size: number, max: number): string {
+	return `${what} at ${file} is ${size} bytes, more than the ${max} bytes the wizard reads; it is not a file the wizard should read.`;
+}
+
+/**
+ * The path checks alone, without opening or reading: null when `file` is absent or a file the
+ * wizard may read, else the sentence. For flags, checked before anything runs; what the file holds
+ * is judged by the step that reads it.
+ */
+export async function checkPath(file: string, what: string, opts: ReadOptions = {}): Promise<string | null> {
+	const l = await look(file, what, opts);
+	return l.kind === 'problem' ? l.problem : null;
+}
+
+/**
+ * Reads `file` if it is a plain file; `what` names it in the sentence, e.g. "AIlice's config.json".
+ * Nothing here writes, and a refusal is one sentence naming the file, what is wrong and what to do.
+ */
+export async function readTarget(_ctx: Ctx, file: string, what: string, opts: ReadOptions = {}): Promise<Target> {
+	const max = opts.maxBytes ?? MAX_READ_BYTES;
+	const l = await look(file, what, opts);
+	if (l.kind === 'absent') return {ok: true, exists: false, text: null, mode: null, pipe: false};
+	if (l.kind === 'problem') return {ok: false, problem: l.problem};
+	if (l.kind === 'pipe') {
+		const r = await readPipe(file, what, max, opts.pipeTimeoutMs ?? PIPE_TIMEOUT_MS);
+		if (!r.ok) return r;
+		const d = decodeUtf8(r.bytes, what, file);
+		if (!d.ok) return d;
+		return {ok: true, exists: true, text: d.text, mode: null, pipe: true};
+	}
+	const link = l.link;
 	let handle: fsp.FileHandle | undefined;
 	try {
 		// O_NONBLOCK: should the path have become a pipe since the check, opening it does not wait.
@@ -212,10 +245,10 @@ export async function readTarget(_ctx: Ctx, file: string, what: string, opts: Re
 		handle = await fsp.open(file, flags);
 		const now = await handle.stat();
 		if (!now.isFile()) return {ok: false, problem: notRegular(what, file, now, link, false)};
-		if (now.size > max) return {ok: false, problem: `${what} at ${file} is ${now.size} bytes, more than the ${max} bytes the wizard reads; it is not a file the wizard should change.`};
+		if (now.size > max) return {ok: false, problem: tooLarge(what, file, now.size, max)};
 		const bytes = await handle.readFile();
 		const d = decodeUtf8(bytes, what, file);
-		if (!d.ok) return d;
+		if (!d.ok) return {...d, content: true};
 		return {ok: true, exists: true, text: d.text, mode: link ? null : now.mode & 0o7777, pipe: false};
 	} catch (error) {
 		const code = errCode(error);

@@ -12,7 +12,7 @@ import type {Step} from '../core/types.js';
 import {parseOllamaUrl} from '../core/url.js';
 import type {Options} from '../cli/args.js';
 import type {AiliceAnswers} from '../ailice/analyse.js';
-import {readTarget} from '../ailice/files.js';
+import {checkPath} from '../ailice/files.js';
 import {fetchModels, resolveModelNames} from '../ailice/models.js';
 import {ailiceConfigPath, resolveUserPath} from '../ailice/paths.js';
 import {validateProviderName} from '../ailice/schema.js';
@@ -195,18 +195,23 @@ export async function interviewServiceAccount(session: Session, asker: Asker): P
 	await askServiceKey(session, asker, false);
 }
 
-/** Paths given by flags are checked before anything runs: a bad one is exit 2 naming the flag. */
+/**
+ * Paths given by flags are checked before anything runs: a path that cannot be used (a folder, a
+ * link, a pipe or device, a missing folder) is exit 2 naming the flag. These checks only stat the
+ * path; what a config or .env holds is judged by the step (exit 1). The key file is read here, once
+ * for the whole run (a pipe such as <(cat key.json) can be read only once).
+ */
 async function checkFlagPaths(session: Session, which: {config?: boolean; env?: boolean; key?: boolean; out?: boolean}): Promise<void> {
 	const a = session.answers as ClientAnswers;
 	const ctx = session.ctx;
 	if (which.config && a.ailiceConfig) {
 		const file = ailiceConfigPath(ctx, a.ailiceConfig).path;
-		const t = await readTarget(ctx, file, "AIlice's config.json");
-		if (!t.ok) throw new UsageError(`--ailice-config ${JSON.stringify(a.ailiceConfig)}: ${t.problem} Nothing was changed.`);
+		const problem = await checkPath(file, "AIlice's config.json");
+		if (problem) throw new UsageError(`--ailice-config ${JSON.stringify(a.ailiceConfig)}: ${problem} Nothing was changed.`);
 	}
 	if (which.env && a.envFile) {
-		const t = await readTarget(ctx, resolveUserPath(ctx, a.envFile), 'The .env file');
-		if (!t.ok) throw new UsageError(`--dotenv ${JSON.stringify(a.envFile)}: ${t.problem} Nothing was changed.`);
+		const problem = await checkPath(resolveUserPath(ctx, a.envFile), 'The .env file');
+		if (problem) throw new UsageError(`--dotenv ${JSON.stringify(a.envFile)}: ${problem} Nothing was changed.`);
 	}
 	if (which.key && a.serviceKeyFile) {
 		const r = await readServiceKeyFile(ctx, resolveUserPath(ctx, a.serviceKeyFile));

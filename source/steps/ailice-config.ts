@@ -1,14 +1,15 @@
 /**
- * Step 4 — AIlice's config.json, at the path AIlice really reads (ailice.md §2; seed-corrections #16),
- * with the Ollama provider AIlice can use: AModelChatGPT (AModelOllama does not exist, #17), apikey
- * "ollama" (#20), baseURL ending in /v1 (#18), model names exactly as /api/tags lists them (#22),
- * AFormatterGPT (#23), contextWindow from /api/show capped to 8192 (#24), systemAsUser false (#25),
- * optionally modelID and agentModelConfig.DEFAULT (#26). Plus the web app's overlay (ailice.md §7)
- * and, when asked, the .env for the step-5 container (which AIlice itself never reads, #40).
+ * Step 4 — AIlice's config.json, at the path AIlice really reads (appdirs' user config folder), with
+ * the Ollama provider AIlice can use: AModelChatGPT (there is no AModelOllama), apikey "ollama",
+ * baseURL ending in /v1, model names exactly as /api/tags lists them, AFormatterGPT, contextWindow
+ * from /api/show capped to 8192, systemAsUser false, optionally modelID and agentModelConfig.DEFAULT.
+ * Plus the web app's overlay user_config.json and, when asked, the .env for the step-5 container
+ * (which AIlice itself never reads). Every existing file is backed up before it is replaced.
  */
 import {StepFailure} from '../core/runner.js';
 import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyse, type AiliceAnswers, type Analysis} from '../ailice/analyse.js';
+import {readTarget} from '../ailice/files.js';
 import {STEP_META} from './meta.js';
 
 export function analysisToResult(an: Analysis): Omit<CheckResult, 'durationMs'> {
@@ -49,7 +50,9 @@ export const ailiceConfig: Step = {
 	async apply(ctx, plan) {
 		for (const action of plan.actions) {
 			if (action.kind === 'file') {
-				const now = await ctx.fs.readText(action.path);
+				// Read as the analysis read it (never opening a pipe that took the file's place).
+				const t = await readTarget(ctx, action.path, action.path);
+				const now = t.ok ? t.text : undefined;
 				if (now !== action.before) {
 					throw new StepFailure(`${action.path} changed while the wizard was running, so it was not written.`, [], {text: 'Run the command again to see the new plan.'}, 'changed');
 				}

@@ -1,7 +1,7 @@
 /** Shared helpers of the client-side (steps 4 and 5) tests. */
 import {runCli, type CliResult} from '../support/cli.js';
 import {spawnSync} from 'node:child_process';
-import {cpSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
+import {cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll} from 'vitest';
@@ -101,4 +101,34 @@ export type CliRun = CliResult;
 export function runBuiltCli(cli: string, args: string[], opts: {home?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<CliRun> {
 	const home = opts.home ?? tempDir('otw-home-');
 	return runCli(args, {...opts, home, cli, cwd: home});
+}
+
+/**
+ * Every entry under `dir` (recursively), with its kind and, for regular files, its exact bytes:
+ * equal snapshots before and after a run mean nothing was written, renamed, backed up or left as a
+ * temp file there.
+ */
+export function folderState(dir: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	const walk = (d: string): void => {
+		for (const name of readdirSync(d).sort()) {
+			const p = path.join(d, name);
+			const st = lstatSync(p);
+			const rel = path.relative(dir, p);
+			if (st.isDirectory()) {
+				out[rel] = 'dir';
+				walk(p);
+			} else if (st.isFile()) out[rel] = `file:${(st.mode & 0o7777).toString(8)}:${readFileSync(p).toString('base64')}`;
+			else if (st.isSymbolicLink()) out[rel] = `link:${readlinkSync(p)}`;
+			else out[rel] = st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'other';
+		}
+	};
+	walk(dir);
+	return out;
+}
+
+/** The last NDJSON line of a `--json` run (the summary). */
+export function jsonSummary(r: CliResult): Record<string, unknown> {
+	const last = r.stdout.trim().split('\n').filter(Boolean).at(-1) ?? '{}';
+	return JSON.parse(last) as Record<string, unknown>;
 }
