@@ -58,6 +58,8 @@ function userHome(): {home: string; config: string; env: string; keyEnv: string;
 	writeFileSync(env, `# mine\nKEEP=me\nOPENAI_API_KEY=${MARK}-env-openai\n`, {mode: 0o600});
 	const keyEnv = path.join(deploy, 'keyed.env');
 	writeFileSync(keyEnv, `TWINGATE_SERVICE_KEY=${JSON.stringify({private_key: `${MARK}-env-tg`})}\nKEEP=me\n`, {mode: 0o600});
+	// A .env in the working folder (doctor's security check reads it), readable by others.
+	writeFileSync(path.join(home, '.env'), `ANTHROPIC_API_KEY=${MARK}-cwd-env\nDEBUG=1\n`, {mode: 0o644});
 	const keys = path.join(home, 'keys');
 	mkdirSync(keys, {recursive: true});
 	const key = path.join(keys, 'service_key.json');
@@ -162,7 +164,7 @@ describe(`a secret marker never leaks (every command, failures and a crash)`, ()
 		// The user's config.json and .env held the marker before; the wizard changed both (so backed them up).
 		expect(readdirSync(path.dirname(u.config)).some((f) => f.startsWith('config.json.bak-'))).toBe(true);
 		expect(readdirSync(path.dirname(u.env)).some((f) => f.startsWith('.env.bak-'))).toBe(true);
-		expectNoLeak(runs, u.home, [u.config, u.env, u.keyEnv, u.key, u.badKey]);
+		expectNoLeak(runs, u.home, [u.config, u.env, u.keyEnv, u.key, u.badKey, path.join(u.home, '.env')]);
 	}, 240_000);
 
 	it('undo --yes after the user added a keyed provider and a token to what the wizard wrote', async () => {
@@ -238,8 +240,8 @@ describe(`a secret marker never leaks (every command, failures and a crash)`, ()
 			['configure-ailice invalid config.json --json', ['configure-ailice', '--url', url, '--model', 'llama3.2', '--yes', '--json']],
 			['doctor invalid config.json', ['doctor', '--role', 'client', '--url', url]],
 		]);
-		expectNoLeak(runs, u.home, [u.config, u.env, u.keyEnv, u.key, u.badKey]);
-		expectNoLeak(invalidRuns, invalid.home, [invalid.config, invalid.env, invalid.keyEnv, invalid.key, invalid.badKey]);
+		expectNoLeak(runs, u.home, [u.config, u.env, u.keyEnv, u.key, u.badKey, path.join(u.home, '.env')]);
+		expectNoLeak(invalidRuns, invalid.home, [invalid.config, invalid.env, invalid.keyEnv, invalid.key, invalid.badKey, path.join(invalid.home, '.env')]);
 	}, 240_000);
 
 	it('a crash inside a step (a bug that throws while the config is written, or while a file is parsed)', async () => {
@@ -303,7 +305,7 @@ JSON.parse = function (text, reviver) {
 		]);
 		// The crashes really happened (not a clean run that proves nothing).
 		expect(runs.filter((r) => r.code !== 0).map((r) => r.label)).toEqual(expect.arrayContaining(['configure-ailice crash in apply', 'configure-ailice crash in parse']));
-		expectNoLeak(runs, u.home, [u.config, u.env, u.keyEnv, u.key, u.badKey]);
+		expectNoLeak(runs, u.home, [u.config, u.env, u.keyEnv, u.key, u.badKey, path.join(u.home, '.env')]);
 	}, 240_000);
 
 	it('the Connector tokens: setup --role server with docker-here (a plan, and a run whose docker fails naming them)', async () => {
