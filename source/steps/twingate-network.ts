@@ -41,6 +41,7 @@ import {
 	type TwingateClientState,
 } from '../server/connector.js';
 import {currentUid, firstLanAddress, readAddresses} from '../server/detect.js';
+import type {SystemState} from '../server/system-state.js';
 import {executePlan, hook} from '../server/execute.js';
 import {STEP_META} from './meta.js';
 
@@ -212,7 +213,10 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 		details.push(client.line);
 		if (!client.ok && status === 'ok') status = 'warn';
 	}
-	return {status, summary, details, cause, remediation, data: {connectorRunning: runs, connectors: conn.running.map((c) => c.name), connector: a.connector ?? null}};
+	// What apply can start here (a container, the systemd service), for undo to compare before and after.
+	const system: SystemState = {connectorContainers: conn.docker === 'ok' ? conn.running.map((c) => c.name).sort().join(', ') || null : null};
+	if (ctx.platform === 'linux') system.connectorService = conn.systemd;
+	return {status, summary, details, cause, remediation, data: {connectorRunning: runs, connectors: conn.running.map((c) => c.name), connector: a.connector ?? null, system}};
 }
 
 function tokenEnv(ctx: Ctx, a: ServerAnswers): Record<string, string> | null {
