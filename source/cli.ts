@@ -26,23 +26,29 @@ async function entry(): Promise<number> {
 		process.stdout.write(helpFor(argv));
 		return 0;
 	}
+	const {exitCodeForSignal} = await import('./core/exit-codes.js');
 	const controller = new AbortController();
-	// First Ctrl-C/SIGTERM: abort everything (children are killed) and exit 130 once the flow unwinds.
-	// A second one exits at once. The listeners stay, so Node never falls back to dying mid-write.
-	let signalled = false;
+	// First Ctrl-C, SIGTERM or SIGHUP (the terminal was closed): abort everything (children and their
+	// process groups are killed, the journal is closed normally) and exit once the flow unwinds: 130,
+	// or 129 after SIGHUP. A second one exits at once. The listeners stay, so Node never falls back
+	// to dying mid-write.
+	let signalled: NodeJS.Signals | undefined;
 	const onSignal = (signal: NodeJS.Signals) => {
-		process.exitCode = 130;
-		if (signalled) process.exit(130);
-		signalled = true;
+		const code = exitCodeForSignal(signalled ?? signal);
+		process.exitCode = code;
+		if (signalled) process.exit(code);
+		signalled = signal;
 		controller.abort(new Error(`received ${signal}`));
 	};
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
-	// A reader that goes away (`| head`) must not crash the run mid-apply: stop writing, finish the work.
+	process.on('SIGHUP', onSignal);
+	// A reader that goes away (`| head`), or a terminal that was closed (EIO), must not crash the run
+	// mid-apply: stop writing, finish the work.
 	let stdoutOpen = true;
 	let stderrOpen = true;
 	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-		if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stdoutOpen = false;
+		if (error.code === 'EPIPE' || error.code === 'EIO' || error.code === 'ERR_STREAM_DESTROYED') stdoutOpen = false;
 	});
 	process.stderr.on('error', () => {
 		stderrOpen = false;
@@ -59,7 +65,7 @@ async function entry(): Promise<number> {
 		shell = showShell(command, controller);
 	}
 	const {main} = await import('./cli/main.js');
-	return main({
+	const code = await main({
 		argv,
 		env: process.env,
 		stdinIsTTY: Boolean(process.stdin.isTTY),
@@ -73,6 +79,8 @@ async function entry(): Promise<number> {
 		controller,
 		shell,
 	}).finally(() => shell?.dispose());
+	// A run cut short by SIGHUP says so in its exit code, whatever the flow made of the cancel.
+	return signalled === 'SIGHUP' && code !== 0 ? exitCodeForSignal('SIGHUP') : code;
 }
 
 entry().then(

@@ -227,7 +227,37 @@ describe('fake-ollama: normal API', () => {
 
 describe('fake-ollama: faults', () => {
 	it('knows every documented fault', () => {
-		expect(FAULTS).toHaveLength(12);
+		expect(FAULTS).toHaveLength(13);
+	});
+
+	it('trickle: headers at once, then the body one byte every trickleMs', async () => {
+		const f = await fake({fault: 'trickle', trickleMs: 40});
+		const t0 = Date.now();
+		const res = await fetch(`${f.url}/api/version`);
+		const headersMs = Date.now() - t0;
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toMatch(/application\/json/);
+		const reader = res.body!.getReader();
+		const sizes: number[] = [];
+		let text = '';
+		for (;;) {
+			const {value, done} = await reader.read();
+			if (done) break;
+			sizes.push(value.length);
+			text += Buffer.from(value).toString('utf8');
+		}
+		const total = Date.now() - t0;
+		expect(text).toBe('{"version":"0.17.2"}');
+		expect(headersMs).toBeLessThan(200);
+		// 20 bytes, one at a time, 40 ms apart: the whole body takes about 19 × 40 ms.
+		expect(sizes.every((n) => n === 1)).toBe(true);
+		expect(total).toBeGreaterThanOrEqual(19 * 40 - 20);
+		// Streams trickle too, and a client that leaves stops the trickle.
+		const chat = await post(f, '/api/chat', {model: 'llama3.2', messages: [{role: 'user', content: 'hi'}]});
+		expect(chat.status).toBe(200);
+		const first = await readSome(chat, 1);
+		expect(first.length).toBe(1);
+		await waitFor(() => f.activeRequests() === 0, 2000);
 	});
 
 	it('hang: never answers, and close() still finishes fast', async () => {

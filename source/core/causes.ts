@@ -1,6 +1,6 @@
 /**
  * Failure causes of the connection test: exactly one code per failure, one sentence of explanation
- * and the fix, following the troubleshooting decision table (ollama.md §8, seed-corrections.md).
+ * and the fix, following Ollama's troubleshooting advice (https://docs.ollama.com/faq).
  */
 import {isLoopback} from './ip.js';
 
@@ -15,6 +15,7 @@ export const CAUSES = [
 	'model-missing',
 	'not-ollama',
 	'server-error',
+	'too-large',
 ] as const;
 
 export type Cause = (typeof CAUSES)[number];
@@ -34,6 +35,15 @@ interface Context {
 	models?: string[];
 	model?: string;
 	path?: string;
+	/** How large a reply that was too large got (e.g. "20.3 MiB, more than the 16 MiB the wizard reads"). */
+	size?: string;
+}
+
+/** At most this many names in one sentence; the rest are counted. */
+const NAMES_SHOWN = 20;
+
+function nameList(names: string[]): string {
+	return names.length > NAMES_SHOWN ? `${names.slice(0, NAMES_SHOWN).join(', ')} … and ${names.length - NAMES_SHOWN} more` : names.join(', ');
 }
 
 export function explain(cause: Cause, c: Context): Diagnosis {
@@ -57,14 +67,14 @@ export function explain(cause: Cause, c: Context): Diagnosis {
 			if (isLoopback(c.host)) {
 				return {
 					cause,
-					message: `Nothing is listening on ${at}: Ollama is not running on this machine (or listens on another port).`,
+					message: `Nothing is listening on ${at}${c.detail ? ` (${c.detail})` : ''}: Ollama is not running on this machine (or listens on another port).`,
 					fix: 'Start Ollama here (macOS: open -a Ollama, or brew services start ollama; Linux: sudo systemctl start ollama, or ollama serve) and check its port (11434 unless OLLAMA_HOST says otherwise).',
 					commands: [['ollama', 'serve']],
 				};
 			}
 			return {
 				cause,
-				message: `Nothing is listening on ${at}: Ollama is not running there, or it listens only on 127.0.0.1 (its default).`,
+				message: `Nothing is listening on ${at}${c.detail ? ` (${c.detail})` : ''}: Ollama is not running there, or it listens only on 127.0.0.1 (its default).`,
 				fix: 'On the Ollama host, start Ollama and make it listen beyond loopback (wizard step 2: OLLAMA_HOST=0.0.0.0:11434 or the LAN address), then check the Resource points at that host and port 11434.',
 			};
 		case 'reset':
@@ -92,7 +102,7 @@ export function explain(cause: Cause, c: Context): Diagnosis {
 				fix: 'Give the base URL as http://HOST:11434 (AIlice needs http://HOST:11434/v1, never /v1/v1), and upgrade Ollama on the server if /v1/models is missing.',
 			};
 		case 'model-missing': {
-			const list = c.models && c.models.length > 0 ? c.models.join(', ') : 'none';
+			const list = c.models && c.models.length > 0 ? nameList(c.models) : 'none';
 			return {
 				cause,
 				message: c.model
@@ -115,6 +125,12 @@ export function explain(cause: Cause, c: Context): Diagnosis {
 				cause,
 				message: `Ollama at ${at} failed while serving the request${c.detail ? ` (${c.detail})` : ''}.`,
 				fix: 'Read the server log on the Ollama host (~/.ollama/logs/server.log, or journalctl -u ollama); a 500 during load often means out of memory: try a smaller model.',
+			};
+		case 'too-large':
+			return {
+				cause,
+				message: `The reply of ${at} to ${c.path ?? 'a request'} is too large to read${c.size ? ` (${c.size})` : ''}${c.detail ? `: ${c.detail}` : ''}.`,
+				fix: 'If the server really lists that many models, remove the ones you do not use on the Ollama host (ollama rm <model>); otherwise check that the address and port point at Ollama.',
 			};
 	}
 }
@@ -139,7 +155,7 @@ export function causeFromNetCode(code: string): Cause {
 		case 'ETIMEDOUT':
 			return 'timeout';
 		case 'ETOOBIG':
-			return 'not-ollama';
+			return 'too-large';
 		case 'EABORTED':
 			return 'timeout';
 		default:

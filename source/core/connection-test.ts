@@ -5,7 +5,8 @@
 import {NetError, type Ctx, type HttpResponse} from './context.js';
 import {causeFromNetCode, explain, type Cause, type Diagnosis} from './causes.js';
 import {isCgnat} from './ip.js';
-import {chatChunk, findModel, isCloudModel, openaiModelsReply, psReply, tagsReply, versionReply} from './ollama-api.js';
+import {chatChunk, findModel, isCloudModel, openaiModelsReply, psReply, TAGS_MAX_BYTES, tagsReply, versionReply} from './ollama-api.js';
+import {sanitizeText} from './sanitize.js';
 import type {OllamaUrl} from './url.js';
 
 /** AIlice's openai client gives up on a reply after a fixed 60 s (ailice.md §8). */
@@ -76,9 +77,50 @@ function looksHtml(r: HttpResponse): boolean {
 	return /text\/html/i.test(r.headers['content-type'] ?? '') || /^\s*<(!doctype|html|head|body)/i.test(r.text);
 }
 
+/** What an error reply says: Ollama's `{"error": "…"}`, OpenAI's `{"error": {"message": "…"}}`, or the text itself; cleaned and short. */
+function errorSnippet(text: string): string {
+	try {
+		const body = JSON.parse(text) as {error?: unknown};
+		const error = body?.error;
+		if (typeof error === 'string') return snippet(error);
+		if (error && typeof error === 'object' && typeof (error as {message?: unknown}).message === 'string') return snippet((error as {message: string}).message);
+	} catch {
+		// not JSON: the text itself
+	}
+	return snippet(text);
+}
+
+/** Replies that list models: they may legitimately be long (read up to TAGS_MAX_BYTES). */
+const LISTS = new Set(['/api/tags', '/v1/models', '/api/ps']);
+
+/** A short, terminal-safe excerpt of what a server sent. */
 function snippet(text: string): string {
-	const one = text.replace(/\s+/g, ' ').trim();
+	const one = sanitizeText(text).replace(/\s+/g, ' ').trim();
 	return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
+/** Byte counts as people read them: 16 MiB, 20.3 MiB, 512 KiB. */
+export function formatBytes(n: number): string {
+	if (n >= 1024 * 1024) return `${Number((n / (1024 * 1024)).toFixed(1))} MiB`;
+	if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KiB`;
+	return `${n} bytes`;
+}
+
+/** How large a reply that was cut at `limit` bytes really is, as far as we can tell. */
+export function sizeReached(r: Pick<HttpResponse, 'headers'>, limit: number): string {
+	const declared = Number(r.headers['content-length']);
+	if (Number.isSafeInteger(declared) && declared > limit) return `${formatBytes(declared)}, more than the ${formatBytes(limit)} the wizard reads`;
+	return `it passed the ${formatBytes(limit)} the wizard reads`;
+}
+
+/** A list for a one-line message: the first `shown` names, then how many more. */
+function listShort(names: string[], shown = 10): string {
+	return names.length > shown ? `${names.slice(0, shown).join(', ')} … and ${names.length - shown} more` : names.join(', ');
+}
+
+/** Joins the per-address results of a TCP probe: "::1 refused; 127.0.0.1 refused". */
+function triedText(tried: {address: string; error: unknown}[]): string {
+	return tried.map((t) => `${t.address} ${t.error instanceof NetError ? t.error.code : 'failed'}`).join('; ');
 }
 
 export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Promise<ConnectionReport> {
@@ -102,7 +144,7 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 		warnings: [],
 	};
 	const ctxInfo = {host: url.host, port: url.port};
-	const fail = (cause: Cause, extra: {detail?: string; path?: string; model?: string; models?: string[]} = {}): never => {
+	const fail = (cause: Cause, extra: {detail?: string; path?: string; model?: string; models?: string[]; size?: string} = {}): never => {
 		throw new Failure(explain(cause, {...ctxInfo, ...extra}));
 	};
 	const netFail = (error: unknown, what: string): never => {
@@ -114,20 +156,25 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 	const classifyStatus = (r: HttpResponse, path: string): void => {
 		// 403 from Ollama's Host/Origin guard has an empty body (ollama.md §3); an HTML 403 is some other server.
 		if (r.status === 403 && !looksHtml(r)) fail('forbidden', {path});
-		if (r.status >= 500) fail('server-error', {detail: `HTTP ${r.status} on ${path}${r.text ? `: ${snippet(r.text)}` : ''}`});
+		if (r.status >= 500) fail('server-error', {detail: `HTTP ${r.status} on ${path}${r.text ? `: ${errorSnippet(r.text)}` : ''}`});
 		if (looksHtml(r)) fail('not-ollama', {detail: `an HTML page on ${path}`});
 		if (r.status === 404) fail('not-found', {path});
 		if (r.status !== 200) fail('not-ollama', {detail: `HTTP ${r.status} on ${path}`});
 	};
-	const getJson = async (path: string): Promise<unknown> => {
+	const getJson = async (path: string, maxBodyBytes = 2 * 1024 * 1024): Promise<unknown> => {
 		let r: HttpResponse;
 		try {
-			r = await ctx.http.request(`${url.origin}${path}`, {timeoutMs: opts.timeoutMs, maxBodyBytes: 2 * 1024 * 1024});
+			r = await ctx.http.request(`${url.origin}${path}`, {timeoutMs: opts.timeoutMs, maxBodyBytes});
 		} catch (error) {
 			return netFail(error, `GET ${path}`);
 		}
 		classifyStatus(r, path);
-		if (r.truncated) fail('not-ollama', {detail: `${path} answered with more than 2 MB`});
+		if (r.truncated) {
+			// A model list grows with the models a server has: too large is what it is. A version or a
+			// status that long is not something Ollama sends.
+			if (LISTS.has(path)) fail('too-large', {path, size: sizeReached(r, maxBodyBytes)});
+			fail('not-ollama', {detail: `${path} answered with more than ${formatBytes(maxBodyBytes)}`});
+		}
 		try {
 			return JSON.parse(r.text);
 		} catch {
@@ -170,20 +217,34 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 			);
 		}
 
-		// 2. TCP connect time.
-		const target = report.addresses[0]?.address ?? url.host;
-		report.connectMs = await step(
+		// 2. TCP connect time, trying every address in the order the resolver gave them, as curl and
+		// Python's socket.create_connection do: `localhost` → ::1 then 127.0.0.1 reaches a server that
+		// listens on 127.0.0.1 only, and a name with AAAA and A records reaches whichever answers.
+		const targets = report.addresses.length ? report.addresses.map((a) => a.address) : [url.host];
+		const connected = await step(
 			'tcp',
 			`Connecting to ${url.host}:${url.port}`,
 			async () => {
-				try {
-					return round(await ctx.net.tcpConnect(target, url.port, opts.timeoutMs));
-				} catch (error) {
-					return netFail(error, `TCP connect to ${target}:${url.port}`);
+				const tried: {address: string; error: unknown}[] = [];
+				for (const address of targets) {
+					try {
+						return {address, ms: round(await ctx.net.tcpConnect(address, url.port, opts.timeoutMs))};
+					} catch (error) {
+						if (ctx.signal.aborted) throw error;
+						tried.push({address, error});
+					}
 				}
+				const last = tried[tried.length - 1]?.error;
+				if (tried.length === 1) return netFail(last, `TCP connect to ${targets[0]}:${url.port}`);
+				// Every address failed: the cause is the one they share, else the last one's (as curl reports).
+				const codes = new Set(tried.map((t) => (t.error instanceof NetError ? t.error.code : 'EUNKNOWN')));
+				const shared = codes.size === 1 ? last : (tried.find((t) => t.error instanceof NetError && t.error.code === 'ECONNREFUSED')?.error ?? last);
+				const code = shared instanceof NetError ? shared.code : 'EUNKNOWN';
+				return fail(causeFromNetCode(code), {detail: `TCP connect to port ${url.port} tried ${tried.length} addresses: ${triedText(tried)}`});
 			},
-			(ms) => `TCP connection in ${ms} ms`,
+			(c) => `TCP connection to ${c.address} in ${c.ms} ms`,
 		);
+		report.connectMs = connected.ms;
 
 		// 3. GET / must say "Ollama is running".
 		await step(
@@ -219,13 +280,13 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 			'models',
 			'GET /api/tags',
 			async () => {
-				const parsed = tagsReply.safeParse(await getJson('/api/tags'));
+				const parsed = tagsReply.safeParse(await getJson('/api/tags', TAGS_MAX_BYTES));
 				if (!parsed.success) return fail('not-ollama', {detail: '/api/tags does not list models in Ollama’s format'});
 				const all = parsed.data.models ?? [];
 				report.models = all.map((m) => m.name);
 				return all.filter((m) => !isCloudModel(m)).map((m) => m.name);
 			},
-			(list) => (list.length ? `${list.length} local model(s): ${list.join(', ')}` : 'no local models'),
+			(list) => (list.length ? `${list.length} local model(s): ${listShort(list)}` : 'no local models'),
 		);
 
 		// 6. The OpenAI-compatible endpoint AIlice's client uses.
@@ -233,7 +294,7 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 			'openai',
 			'GET /v1/models (what AIlice calls)',
 			async () => {
-				const parsed = openaiModelsReply.safeParse(await getJson('/v1/models'));
+				const parsed = openaiModelsReply.safeParse(await getJson('/v1/models', TAGS_MAX_BYTES));
 				if (!parsed.success) return fail('not-ollama', {detail: '/v1/models is not an OpenAI model list'});
 				return parsed.data.data?.length ?? 0;
 			},
@@ -254,7 +315,7 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 		// 8. Is it loaded already? (a cold load can exceed AIlice's 60 s)
 		let loaded: boolean | null = null;
 		try {
-			const ps = psReply.safeParse(await getJson('/api/ps'));
+			const ps = psReply.safeParse(await getJson('/api/ps', TAGS_MAX_BYTES));
 			if (ps.success) loaded = Boolean(ps.data.models?.some((m) => findModel([m.name], model ?? '')));
 		} catch (error) {
 			if (error instanceof Failure && error.diagnosis.cause !== 'not-found') throw error;
@@ -325,10 +386,31 @@ async function chat(
 	model: string,
 	opts: ConnectionTestOptions,
 	report: ConnectionReport,
-	fail: (cause: Cause, extra?: {detail?: string; path?: string; model?: string; models?: string[]}) => never,
+	fail: (cause: Cause, extra?: {detail?: string; path?: string; model?: string; models?: string[]; size?: string}) => never,
 	netFail: (error: unknown, what: string) => never,
 ): Promise<void> {
-	const deadline = AbortSignal.timeout(opts.chatTimeoutMs);
+	// The chat's own time limit, as a timer this function holds and clears (a bare
+	// AbortSignal.timeout can be collected before it fires once it is only referenced weakly).
+	const limit = new AbortController();
+	const deadline = limit.signal;
+	const timer = setTimeout(() => limit.abort(new Error(`the streamed chat did not finish within ${opts.chatTimeoutMs} ms`)), opts.chatTimeoutMs);
+	try {
+		await chatWithin(ctx, url, model, opts, report, fail, netFail, deadline);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+async function chatWithin(
+	ctx: Ctx,
+	url: OllamaUrl,
+	model: string,
+	opts: ConnectionTestOptions,
+	report: ConnectionReport,
+	fail: (cause: Cause, extra?: {detail?: string; path?: string; model?: string; models?: string[]; size?: string}) => never,
+	netFail: (error: unknown, what: string) => never,
+	deadline: AbortSignal,
+): Promise<void> {
 	const started = ctx.clock.now();
 	const body = JSON.stringify({
 		model,
@@ -365,7 +447,7 @@ async function chat(
 			}
 			if (res.status === 404 && /model .*not found/i.test(text)) fail('model-missing', {model, models: report.models});
 			if (res.status === 403) fail('forbidden', {path: '/api/chat'});
-			if (res.status >= 500) fail('server-error', {detail: `HTTP ${res.status} on /api/chat${text ? `: ${snippet(text)}` : ''}`});
+			if (res.status >= 500) fail('server-error', {detail: `HTTP ${res.status} on /api/chat${text ? `: ${errorSnippet(text)}` : ''}`});
 			if (res.status === 404) fail('not-found', {path: '/api/chat'});
 			fail('not-ollama', {detail: `HTTP ${res.status} on /api/chat`});
 		}

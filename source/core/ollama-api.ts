@@ -1,37 +1,50 @@
 /**
- * Shapes of Ollama's HTTP API replies (ollama.md §7), validated with zod so that a reply with wrong
- * types is a classified `not-ollama` failure rather than a crash.
+ * Shapes of Ollama's HTTP API replies (https://github.com/ollama/ollama/blob/main/docs/api.md),
+ * validated with zod so that a reply with wrong types is a classified `not-ollama` failure rather
+ * than a crash. Every string a reply carries that may be shown is made terminal-safe here, as it
+ * enters: names through sanitizeName (an unsafe name can never match a clean one), other text
+ * through sanitizeText.
  */
 import * as z from 'zod';
+import {sanitizeName, sanitizeText} from './sanitize.js';
 
-export const versionReply = z.object({version: z.string().min(1)});
+/**
+ * How much of /api/tags is read. An entry of a real server is about 500 bytes, so 16 MiB holds
+ * well over 10,000 models; a longer reply is reported as too large, never as "not Ollama".
+ */
+export const TAGS_MAX_BYTES = 16 * 1024 * 1024;
+
+const text = () => z.string().transform(sanitizeText);
+const name = () => z.string().transform(sanitizeName);
+
+export const versionReply = z.object({version: z.string().min(1).transform(sanitizeText)});
 
 export const tagsReply = z.object({
 	models: z
 		.array(
 			z.object({
-				name: z.string().min(1),
-				model: z.string().optional(),
-				remote_host: z.string().optional().nullable(),
-				remote_model: z.string().optional().nullable(),
-				details: z.object({parameter_size: z.string().optional(), family: z.string().optional()}).partial().optional().nullable(),
+				name: z.string().min(1).transform(sanitizeName),
+				model: name().optional(),
+				remote_host: text().optional().nullable(),
+				remote_model: name().optional().nullable(),
+				details: z.object({parameter_size: text().optional(), family: text().optional()}).partial().optional().nullable(),
 			}),
 		)
 		.nullable(),
 });
 
-export const psReply = z.object({models: z.array(z.object({name: z.string()})).nullable()});
+export const psReply = z.object({models: z.array(z.object({name: name()})).nullable()});
 
 export const showReply = z.object({
 	model_info: z.record(z.string(), z.unknown()).optional().nullable(),
 	details: z.record(z.string(), z.unknown()).optional().nullable(),
-	capabilities: z.array(z.string()).optional().nullable(),
+	capabilities: z.array(text()).optional().nullable(),
 });
 
-export const openaiModelsReply = z.object({data: z.array(z.object({id: z.string()})).nullable()});
+export const openaiModelsReply = z.object({data: z.array(z.object({id: name()})).nullable()});
 
 export const chatChunk = z.object({
-	error: z.string().optional(),
+	error: text().optional(),
 	done: z.boolean().optional(),
 	message: z.object({content: z.string().optional()}).partial().optional(),
 	load_duration: z.number().optional(),
@@ -42,12 +55,12 @@ export const chatChunk = z.object({
 
 export type TagsModel = NonNullable<z.infer<typeof tagsReply>['models']>[number];
 
-/** Cloud entries run on ollama.com under the server owner's account: skip them (seed-corrections #39). */
+/** Cloud entries run on ollama.com under the server owner's account: skip them. */
 export function isCloudModel(m: TagsModel): boolean {
 	return Boolean(m.remote_host) || /(-cloud|:cloud)$/i.test(m.name);
 }
 
-/** Ollama's name normalisation: `name` means `name:latest`; lookup is case-insensitive (ollama.md §8 row 12). */
+/** Ollama's name normalisation: `name` means `name:latest`; lookup is case-insensitive. */
 export function normaliseModelName(name: string): string {
 	const trimmed = name.trim();
 	const lastSegment = trimmed.split('/').pop() ?? trimmed;
@@ -59,7 +72,7 @@ export function findModel(models: string[], wanted: string): string | undefined 
 	return models.find((m) => normaliseModelName(m) === key);
 }
 
-/** `model_info.*.context_length` from /api/show (ollama.md §7). */
+/** `model_info.*.context_length` from /api/show. */
 export function contextLengthOf(show: z.infer<typeof showReply>): number | null {
 	for (const [key, value] of Object.entries(show.model_info ?? {})) {
 		if (key.endsWith('.context_length') && typeof value === 'number' && Number.isInteger(value) && value > 0) return value;

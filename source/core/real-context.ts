@@ -120,7 +120,31 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 		} finally {
 			clearTimeout(timer);
 			signal.removeEventListener('abort', onAbort);
+			// Cancelled or timed out: the direct child is gone, but what it started may not be. Nothing
+			// of the command may outlive it (no orphaned `docker run`): what ignored SIGTERM gets SIGKILL.
+			if (group && subPid !== undefined && (signal.aborted || timedOut)) await reapGroup(subPid);
 		}
+	}
+}
+
+const groupAlive = (pgid: number): boolean => {
+	try {
+		process.kill(-pgid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
+
+/** Waits up to `graceMs` for a process group to end after SIGTERM, then kills what is left. */
+export async function reapGroup(pgid: number, graceMs = 2000): Promise<void> {
+	const until = performance.now() + graceMs;
+	while (groupAlive(pgid) && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
+	if (!groupAlive(pgid)) return;
+	try {
+		process.kill(-pgid, 'SIGKILL');
+	} catch {
+		// gone in between
 	}
 }
 
@@ -153,12 +177,74 @@ function headerRecord(headers: Record<string, string | string[] | undefined>): R
 	return out;
 }
 
-async function readBounded(body: Dispatcher.ResponseData['body'], max: number, deadline: AbortSignal): Promise<{text: string; truncated: boolean}> {
+/**
+ * One time limit over a whole exchange, as an AbortController of our own: a timer held by this
+ * closure (never garbage-collected early, unlike a bare AbortSignal.timeout inside AbortSignal.any)
+ * aborts it with a timeout, and so does any of the given signals (with their own reason). `clear()`
+ * stops the timer and unhooks the signals.
+ */
+export interface Deadline {
+	signal: AbortSignal;
+	/** True when this deadline's own timer fired (not a parent signal). */
+	readonly expired: boolean;
+	/** Starts (or restarts) the timer: the limit is counted from now. */
+	arm(ms: number): void;
+	clear(): void;
+}
+
+export function createDeadline(parents: (AbortSignal | undefined)[], ms?: number): Deadline {
+	const controller = new AbortController();
+	let expired = false;
+	let timer: NodeJS.Timeout | undefined;
+	const hooked: {signal: AbortSignal; onAbort: () => void}[] = [];
+	for (const parent of parents) {
+		if (!parent) continue;
+		if (parent.aborted) {
+			controller.abort(parent.reason);
+			break;
+		}
+		const onAbort = () => controller.abort(parent.reason);
+		parent.addEventListener('abort', onAbort, {once: true});
+		hooked.push({signal: parent, onAbort});
+	}
+	const deadline: Deadline = {
+		signal: controller.signal,
+		get expired() {
+			return expired;
+		},
+		arm(limit) {
+			clearTimeout(timer);
+			if (controller.signal.aborted) return;
+			timer = setTimeout(() => {
+				expired = true;
+				controller.abort(new NetError(`no complete reply within ${limit} ms`, 'ETIMEDOUT'));
+			}, limit);
+		},
+		clear() {
+			clearTimeout(timer);
+			timer = undefined;
+			for (const h of hooked.splice(0)) h.signal.removeEventListener('abort', h.onAbort);
+		},
+	};
+	if (ms !== undefined) deadline.arm(ms);
+	return deadline;
+}
+
+/** The error a request ends with when its deadline (or the app, or the caller) aborted it. */
+function abortError(deadline: Deadline, error: unknown): NetError {
+	const reason: unknown = deadline.signal.reason;
+	if (deadline.expired && reason instanceof NetError) return reason;
+	if (deadline.signal.aborted) return new NetError(reason instanceof Error ? reason.message : 'the request was cancelled', 'EABORTED');
+	return normaliseNetError(error);
+}
+
+async function readBounded(body: Dispatcher.ResponseData['body'], max: number, deadline: Deadline): Promise<{text: string; truncated: boolean}> {
 	const chunks: Buffer[] = [];
 	let size = 0;
 	let truncated = false;
-	const onAbort = () => body.destroy(new NetError('body timed out', 'ETIMEDOUT'));
-	deadline.addEventListener('abort', onAbort, {once: true});
+	const onAbort = () => body.destroy(deadline.signal.reason instanceof Error ? deadline.signal.reason : new NetError('the request was cancelled', 'EABORTED'));
+	if (deadline.signal.aborted) onAbort();
+	else deadline.signal.addEventListener('abort', onAbort, {once: true});
 	try {
 		for await (const chunk of body) {
 			const buf = chunk as Buffer;
@@ -171,20 +257,18 @@ async function readBounded(body: Dispatcher.ResponseData['body'], max: number, d
 			chunks.push(buf);
 			size += buf.length;
 		}
+		// A body destroyed by the deadline may end the loop quietly instead of throwing.
+		if (deadline.signal.aborted && !truncated) throw deadline.signal.reason;
 	} catch (error) {
-		if (!truncated) throw normaliseNetError(error);
+		if (!truncated) throw abortError(deadline, error);
 	} finally {
-		deadline.removeEventListener('abort', onAbort);
+		deadline.signal.removeEventListener('abort', onAbort);
 	}
 	return {text: Buffer.concat(chunks).toString('utf8'), truncated};
 }
 
-function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal {
-	return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
-}
-
 /** Sends one request and waits for the response headers; errors come back normalised. */
-async function send(dispatcher: Dispatcher, url: string, opts: HttpOptions, signal: AbortSignal, method: 'GET' | 'POST'): Promise<{res: Dispatcher.ResponseData; headersMs: number; started: number}> {
+async function send(dispatcher: Dispatcher, url: string, opts: HttpOptions, deadline: Deadline, method: 'GET' | 'POST'): Promise<{res: Dispatcher.ResponseData; headersMs: number; started: number}> {
 	const started = performance.now();
 	try {
 		const {request: undiciRequest} = await undici();
@@ -193,22 +277,34 @@ async function send(dispatcher: Dispatcher, url: string, opts: HttpOptions, sign
 			method: opts.method ?? method,
 			headers: opts.headers,
 			body: opts.body,
-			signal,
+			signal: deadline.signal,
 			headersTimeout: opts.timeoutMs,
 			bodyTimeout: opts.bodyTimeoutMs ?? opts.timeoutMs,
 		});
 		return {res, headersMs: performance.now() - started, started};
 	} catch (error) {
-		throw normaliseNetError(error);
+		throw abortError(deadline, error);
 	}
 }
 
+/**
+ * The time limit of one request/response exchange, connect to last body byte: `timeoutMs`, or
+ * `bodyTimeoutMs` when that is longer. A server that sends its headers and then trickles the body
+ * (one byte now and then never lets an idle timeout fire) is cut off here all the same.
+ */
+export function exchangeLimitMs(opts: Pick<HttpOptions, 'timeoutMs' | 'bodyTimeoutMs'>): number {
+	return Math.max(opts.timeoutMs, opts.bodyTimeoutMs ?? 0);
+}
+
 async function doRequest(dispatcher: Dispatcher, url: string, opts: HttpOptions, appSignal: AbortSignal): Promise<HttpResponse> {
-	const signal = combineSignals(appSignal, opts.signal);
-	const {res, headersMs, started} = await send(dispatcher, url, opts, signal, 'GET');
-	const deadline = combineSignals(signal, AbortSignal.timeout(opts.bodyTimeoutMs ?? opts.timeoutMs));
-	const {text, truncated} = await readBounded(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY, deadline);
-	return {status: res.statusCode, headers: headerRecord(res.headers), text, truncated, headersMs, totalMs: performance.now() - started};
+	const deadline = createDeadline([appSignal, opts.signal], exchangeLimitMs(opts));
+	try {
+		const {res, headersMs, started} = await send(dispatcher, url, opts, deadline, 'GET');
+		const {text, truncated} = await readBounded(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY, deadline);
+		return {status: res.statusCode, headers: headerRecord(res.headers), text, truncated, headersMs, totalMs: performance.now() - started};
+	} finally {
+		deadline.clear();
+	}
 }
 
 export function createHttpClient(appSignal: AbortSignal): HttpClient {
@@ -224,17 +320,36 @@ export function createHttpClient(appSignal: AbortSignal): HttpClient {
 	};
 	return {
 		request: async (url, opts) => doRequest(await agentFor(opts.timeoutMs), url, opts, appSignal),
+		/**
+		 * A streamed reply: the headers within `timeoutMs`, then the whole body within `bodyTimeoutMs`
+		 * (default `timeoutMs`) counted from the headers, however steadily it trickles.
+		 */
 		async stream(url, opts): Promise<HttpStreamResponse> {
-			const controller = new AbortController();
-			const signal = combineSignals(appSignal, opts.signal, controller.signal);
-			const {res, headersMs} = await send(await agentFor(opts.timeoutMs), url, opts, signal, 'POST');
+			const deadline = createDeadline([appSignal, opts.signal], opts.timeoutMs);
+			let res: Dispatcher.ResponseData;
+			let headersMs: number;
+			try {
+				({res, headersMs} = await send(await agentFor(opts.timeoutMs), url, opts, deadline, 'POST'));
+			} catch (error) {
+				deadline.clear();
+				throw error;
+			}
+			const bodyLimit = opts.bodyTimeoutMs ?? opts.timeoutMs;
+			deadline.arm(bodyLimit);
 			const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
 			const body = res.body;
+			const onAbort = () => body.destroy(deadline.signal.reason instanceof Error ? deadline.signal.reason : new NetError('the request was cancelled', 'EABORTED'));
+			deadline.signal.addEventListener('abort', onAbort, {once: true});
+			const finish = () => {
+				deadline.signal.removeEventListener('abort', onAbort);
+				deadline.clear();
+				body.destroy();
+			};
 			return {
 				status: res.statusCode,
 				headers: headerRecord(res.headers),
 				headersMs,
-				close: () => controller.abort(),
+				close: finish,
 				async *lines() {
 					let buffered = '';
 					let size = 0;
@@ -253,10 +368,12 @@ export function createHttpClient(appSignal: AbortSignal): HttpClient {
 							}
 							if (buffered.length > max) throw new NetError('a line of the reply is too long', 'ETOOBIG');
 						}
+						if (deadline.signal.aborted) throw deadline.signal.reason;
 					} catch (error) {
-						throw normaliseNetError(error);
+						if (error instanceof NetError && error.code === 'ETOOBIG') throw error;
+						throw abortError(deadline, error);
 					} finally {
-						body.destroy();
+						finish();
 					}
 					const rest = (buffered + decoder.decode()).trim();
 					if (rest) yield rest;

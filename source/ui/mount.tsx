@@ -1,6 +1,6 @@
 /**
  * Mounts <App> (run-ink.tsx loads this module once the environment is ready), waits for it to exit and returns the exit code: 0 ok, 1 a step failed, 2 usage
- * error, 130 cancelled. Questions are asked inside Ink: @inquirer/prompts never reads stdin meanwhile.
+ * error, 130 cancelled (also after SIGHUP, which the entry point reports as 129). Questions are asked inside Ink: @inquirer/prompts never reads stdin meanwhile.
  * A command that needs the real terminal (sudo) gets it: the UI unmounts around it and comes back.
  */
 import {render, type Instance} from 'ink';
@@ -59,8 +59,9 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 	});
 	const previousTerminal = session.ctx.terminal;
 	session.ctx.terminal = terminal;
-	// While the UI is up, SIGINT/SIGTERM (Ctrl-C during a hand-over, when the terminal is not raw, or
-	// a kill) cancel like q. Keeping a listener of our own also stops signal-exit (Ink's exit hook)
+	// While the UI is up, SIGINT/SIGTERM/SIGHUP (Ctrl-C during a hand-over, when the terminal is not
+	// raw, a kill, or the terminal window closed) cancel like q; the entry point turns a SIGHUP into
+	// exit 129. Keeping a listener of our own also stops signal-exit (Ink's exit hook)
 	// from re-raising the signal once the entry point's one-shot handler has run, which would kill
 	// the process before the UI could show "Cancelled" and exit 130.
 	const onSignal = (signal: NodeJS.Signals) => {
@@ -68,6 +69,7 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 	};
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
 
 	try {
 		for (;;) {
@@ -91,6 +93,7 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 		session.ctx.terminal = previousTerminal;
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onSignal);
 	}
 	// Ink ends a final frame as tall as the terminal without a newline ("fullscreen"): add it, so what
 	// is printed next (the log path) starts on a line of its own.

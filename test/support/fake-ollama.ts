@@ -45,7 +45,12 @@ export type Fault =
 	/** Every non-empty body carries invalid UTF-8 bytes (inside the first JSON string value, or mid-text). */
 	| 'invalid-utf8'
 	/** JSON replies with wrong types, e.g. `{"models":"yes"}`, `{"version":42}`. */
-	| 'wrong-types';
+	| 'wrong-types'
+	/**
+	 * Headers at once, then the normal body one byte every `trickleMs` (default 500 ms): a server that
+	 * never goes idle long enough for an idle timeout to fire, but takes ages to finish.
+	 */
+	| 'trickle';
 
 export const FAULTS: readonly Fault[] = [
 	'none',
@@ -60,6 +65,7 @@ export const FAULTS: readonly Fault[] = [
 	'endless-stream',
 	'invalid-utf8',
 	'wrong-types',
+	'trickle',
 ];
 
 export interface FakeModel {
@@ -98,6 +104,10 @@ export interface FakeOllamaOptions {
 	midStreamErrorAfter?: number;
 	/** Default `none`. */
 	fault?: Fault;
+	/** Under the `trickle` fault: ms between two bytes of a body. Default 500. */
+	trickleMs?: number;
+	/** The error text of the `server-error` fault's 500 replies. Default {@link SERVER_ERROR}. */
+	serverError?: string;
 }
 
 export interface FakeRequest {
@@ -178,6 +188,8 @@ interface State {
 	midStreamError: boolean;
 	midStreamErrorAfter: number | undefined;
 	fault: Fault;
+	trickleMs: number;
+	serverError: string;
 }
 
 interface Ctx {
@@ -286,6 +298,8 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 		midStreamError: false,
 		midStreamErrorAfter: undefined,
 		fault: 'none',
+		trickleMs: 500,
+		serverError: SERVER_ERROR,
 	};
 	const apply = (o: Partial<FakeOllamaOptions>): void => {
 		if (o.version !== undefined) state.version = o.version;
@@ -297,6 +311,8 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 		if (o.midStreamError !== undefined) state.midStreamError = o.midStreamError;
 		if ('midStreamErrorAfter' in o) state.midStreamErrorAfter = o.midStreamErrorAfter;
 		if (o.fault !== undefined) state.fault = o.fault;
+		if (o.trickleMs !== undefined) state.trickleMs = Math.max(1, o.trickleMs);
+		if (o.serverError !== undefined) state.serverError = o.serverError;
 	};
 	apply(opts);
 
@@ -342,6 +358,12 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 		const headers: Record<string, string | number> = {...extra, 'Content-Length': buf.length};
 		if (contentType) headers['Content-Type'] = contentType;
 		ctx.res.writeHead(status, headers);
+		if (ctx.fault === 'trickle' && ctx.method !== 'HEAD') {
+			void trickle(ctx, buf).then((ok) => {
+				if (ok) ctx.res.end();
+			});
+			return;
+		}
 		ctx.res.end(buf);
 	};
 
@@ -375,7 +397,17 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 		});
 	};
 
-	/** A streamed (chunked) reply whose pieces honour the invalid-utf8 and malformed-json faults. */
+	/** The `trickle` fault: the headers are out (flushed now), then one byte every trickleMs; false once the client is gone. */
+	const trickle = async (ctx: Ctx, buf: Buffer): Promise<boolean> => {
+		ctx.res.flushHeaders();
+		for (let i = 0; i < buf.length; i++) {
+			if (i > 0 && !(await wait(state.trickleMs, ctx.signal))) return false;
+			if (!(await write(ctx, buf.subarray(i, i + 1)))) return false;
+		}
+		return true;
+	};
+
+	/** A streamed (chunked) reply whose pieces honour the invalid-utf8, malformed-json and trickle faults. */
 	const openStream = (ctx: Ctx, contentType: string) => {
 		ctx.res.writeHead(200, {'Content-Type': contentType, 'Cache-Control': 'no-cache'});
 		let cut = false;
@@ -388,7 +420,8 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 					out = truncateJson(text);
 					cut = true;
 				}
-				const ok = await write(ctx, ctx.fault === 'invalid-utf8' ? corrupt(Buffer.from(out, 'utf8')) : out);
+				const data = ctx.fault === 'invalid-utf8' ? corrupt(Buffer.from(out, 'utf8')) : out;
+				const ok = ctx.fault === 'trickle' ? await trickle(ctx, Buffer.from(data)) : await write(ctx, data);
 				if (cut) ctx.res.end();
 				return ok && !cut;
 			},
@@ -582,8 +615,8 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
 			return;
 		}
 		if (ctx.fault === 'server-error') {
-			if (openai) sendOpenAiError(ctx, 500, SERVER_ERROR);
-			else sendError(ctx, 500, SERVER_ERROR);
+			if (openai) sendOpenAiError(ctx, 500, state.serverError);
+			else sendError(ctx, 500, state.serverError);
 			return;
 		}
 		const preload =
