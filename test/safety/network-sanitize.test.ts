@@ -20,6 +20,7 @@ const HOSTILE_VERSION = `0.17.2${CLEAR}\rpwned`;
 
 /** Nothing a terminal would act on: no ESC, BEL, CR or any other C0/C1 control byte, no `]0;`. */
 function expectTerminalSafe(text: string, what: string): void {
+	// eslint-disable-next-line no-control-regex -- looking for control characters is the point
 	expect(text, what).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
 	expect(text, what).not.toContain(']0;pwned');
 	expect(text, what).not.toContain('[2J');
