@@ -452,10 +452,12 @@ async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null,
 			return {actions, notes};
 		}
 		notes.push('launchctl setenv is lost on reboot (https://github.com/ollama/ollama/issues/3639): rerun this step after a restart, or use the app switch or the LaunchAgent to make it permanent.');
-		// Quit first and reopen last, so undo (which reverses the order) quits, restores the variable, then reopens.
+		// Quit first and reopen last, so undo (which reverses the order) quits, restores the variable, then
+		// reopens. A restart alone (the variable was already set) changes no setting: nothing to undo.
+		const undoRestart = !envRight;
 		if (appRunning || !state) {
 			actions.push(
-				hook({kind: 'command', argv: QUIT_APP, why: 'Quit Ollama.app: it reads OLLAMA_HOST only when it starts (exports in .zshrc never reach it)', undo: ['open', '-a', 'Ollama']}, {
+				hook({kind: 'command', argv: QUIT_APP, why: 'Quit Ollama.app: it reads OLLAMA_HOST only when it starts (exports in .zshrc never reach it)', ...(undoRestart ? {undo: ['open', '-a', 'Ollama']} : {})}, {
 					after: async (c) => {
 						const free = await waitPortFree(c, bind.port);
 						if (!free.free) throw new StepFailure(`Ollama.app was asked to quit, but port ${bind.port} is still taken: ${free.sentence}`, [], {text: 'Quit Ollama from its menu-bar icon, then rerun the wizard.'}, 'two-servers');
@@ -475,7 +477,7 @@ async function darwinPlan(ctx: Ctx, a: ServerAnswers, state: ServerState | null,
 			notes.push(`launchctl getenv OLLAMA_HOST already says ${bind.value}; Ollama.app has not picked it up yet, so only its restart is planned.`);
 		}
 		actions.push(
-			hook({kind: 'command', argv: ['open', '-a', 'Ollama'], why: 'Start Ollama.app again; its server inherits OLLAMA_HOST from launchd', undo: QUIT_APP}, {
+			hook({kind: 'command', argv: ['open', '-a', 'Ollama'], why: 'Start Ollama.app again; its server inherits OLLAMA_HOST from launchd', ...(undoRestart ? {undo: QUIT_APP} : {})}, {
 				after: async (c) => void (await waitOllamaUp(c, upHost, bind.port)),
 			}),
 		);
