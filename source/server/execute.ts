@@ -42,7 +42,19 @@ export function hookOf(action: PlannedAction): ActionHook | undefined {
 	return HOOKS.get(action);
 }
 
+/** How many actions of a plan finished (also when a later one failed): what apply really changed. */
+const DONE = new WeakMap<Plan, number>();
+
+/**
+ * The actions of a plan that ran to the end, in order. After a failed apply these are the changes to
+ * record for undo (e.g. the drop-in was installed, then the restart failed).
+ */
+export function actionsDone(plan: Plan): PlannedAction[] {
+	return plan.actions.slice(0, DONE.get(plan) ?? 0);
+}
+
 export async function executePlan(ctx: Ctx, plan: Plan): Promise<void> {
+	DONE.set(plan, 0);
 	for (const action of plan.actions) {
 		if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('aborted');
 		const h = HOOKS.get(action);
@@ -65,7 +77,33 @@ export async function executePlan(ctx: Ctx, plan: Plan): Promise<void> {
 			await ctx.fs.writeAtomic(target, action.after, {mode: action.mode});
 		}
 		for (const f of h?.cleanup ?? []) await ctx.fs.remove(f).catch(() => undefined);
+		DONE.set(plan, (DONE.get(plan) ?? 0) + 1);
 		await h?.after?.(ctx);
+	}
+}
+
+/** Poll until something listens on the port again (after undo restarted a server); false when nothing did. */
+export async function waitListening(ctx: Ctx, port = OLLAMA_PORT, tries = 30, intervalMs = 500): Promise<boolean> {
+	for (let i = 0; i < tries; i++) {
+		const r = await readListeners(ctx, port);
+		if (r.ok && r.summary.state !== 'none') return true;
+		if (i < tries - 1) await ctx.clock.sleep(intervalMs, ctx.signal);
+	}
+	return false;
+}
+
+/**
+ * What undo should wait for after one of the reverse commands of steps 1–2, before the next one and
+ * before it re-runs the step's check: the port to be free after Ollama.app was asked to quit (so the
+ * next `open -a Ollama` starts a fresh app), and a server listening again after a restart or load.
+ */
+export async function settleAfterUndo(ctx: Ctx, argv: readonly string[], port = OLLAMA_PORT): Promise<void> {
+	const a = argv[0] === 'sudo' ? argv.slice(1) : argv;
+	const line = a.join(' ');
+	if (line === 'osascript -e quit app "Ollama"' || (a[0] === 'launchctl' && a[1] === 'bootout') || (a[0] === 'brew' && a[2] === 'stop')) {
+		await waitPortFree(ctx, port);
+	} else if (line === 'open -a Ollama' || line === 'systemctl restart ollama' || (a[0] === 'launchctl' && a[1] === 'bootstrap') || (a[0] === 'brew' && a[2] === 'start')) {
+		await waitListening(ctx, port);
 	}
 }
 
