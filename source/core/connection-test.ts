@@ -1,6 +1,6 @@
 /**
  * Step 6's engine: test the path from this machine to an Ollama server the way AIlice will use it,
- * measure it, and classify any failure into exactly one cause (ollama.md §7–§8).
+ * measure it, and classify any failure into exactly one cause.
  */
 import {NetError, type Ctx, type HttpResponse} from './context.js';
 import {causeFromNetCode, explain, type Cause, type Diagnosis} from './causes.js';
@@ -9,7 +9,7 @@ import {chatChunk, findModel, isCloudModel, openaiModelsReply, psReply, TAGS_MAX
 import {sanitizeText} from './sanitize.js';
 import type {OllamaUrl} from './url.js';
 
-/** AIlice's openai client gives up on a reply after a fixed 60 s (ailice.md §8). */
+/** AIlice's openai client gives up on a reply after a fixed 60 s. */
 export const AILICE_TIMEOUT_MS = 60_000;
 
 export interface ConnectionTestOptions {
@@ -154,7 +154,7 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 		return fail(causeFromNetCode(code), {detail: `${what}: ${error instanceof Error ? error.message : String(error)}`});
 	};
 	const classifyStatus = (r: HttpResponse, path: string): void => {
-		// 403 from Ollama's Host/Origin guard has an empty body (ollama.md §3); an HTML 403 is some other server.
+		// 403 from Ollama's Host/Origin guard has an empty body; an HTML 403 is some other server.
 		if (r.status === 403 && !looksHtml(r)) fail('forbidden', {path});
 		if (r.status >= 500) fail('server-error', {detail: `HTTP ${r.status} on ${path}${r.text ? `: ${errorSnippet(r.text)}` : ''}`});
 		if (looksHtml(r)) fail('not-ollama', {detail: `an HTML page on ${path}`});
@@ -213,7 +213,7 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 		);
 		if (url.hostIsIp && url.cgnat) {
 			report.warnings.push(
-				`${url.host} is a 100.64.0.0/10 handle: it only means something on the machine whose tunnel client assigned it. Use the Twingate Resource alias instead (seed-corrections #13–15).`,
+				`${url.host} is a 100.64.0.0/10 handle: it only means something on the machine whose tunnel client assigned it. Use the Twingate Resource alias instead.`,
 			);
 		}
 

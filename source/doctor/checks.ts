@@ -1,12 +1,14 @@
 /**
- * The guide's troubleshooting, performance and security advice as live read-only checks
- * (seed-guide.md "Troubleshooting", "Performance Optimization", "Security Best Practices";
- * facts from ollama.md §6, §8, §9 and twingate.md §5–§6).
+ * Troubleshooting, performance and security advice as live read-only checks (Ollama's FAQ,
+ * https://docs.ollama.com/faq, and Twingate's docs, https://www.twingate.com/docs). What a check
+ * quotes from a server, a file or a command is cleaned of terminal escapes before it is shown.
  */
 import {NetError, type Ctx, type HttpResponse} from '../core/context.js';
 import {testConnection, latencyStats, type ConnectionReport} from '../core/connection-test.js';
 import {isCgnat} from '../core/ip.js';
-import {tagsReply, versionReply, isCloudModel} from '../core/ollama-api.js';
+import {tagsReply, versionReply, isCloudModel, TAGS_MAX_BYTES} from '../core/ollama-api.js';
+import {sanitizeText} from '../core/sanitize.js';
+import {formatBytes, sizeReached} from '../core/connection-test.js';
 import {parseAppBlocked, parseFirewallGlobalState} from '../parsers/firewall.js';
 import {parseLsofListeners, parseSsListeners, summariseListeners, type ListenerSummary} from '../parsers/listeners.js';
 import {isAtLeast} from '../parsers/ollama-cli.js';
@@ -18,13 +20,13 @@ import {envFileCheck, keyFileCheck} from './security.js';
 import {ailiceBaseUrl, ailiceModel} from './ailice.js';
 
 export const LOCAL_OLLAMA = 'http://127.0.0.1:11434';
-// Install detection lives with the server steps (source/server/detect.ts); CVE-2026-7482 is fixed in 0.17.1 (ollama.md §9).
+// Install detection lives with the server steps (source/server/detect.ts); CVE-2026-7482 is fixed in 0.17.1.
 export {MIN_SAFE_OLLAMA, OLLAMA_BINARIES, findOllamaBinary} from '../server/detect.js';
 import {MIN_SAFE_OLLAMA, findOllamaBinary} from '../server/detect.js';
 
 /**
  * The local server as the Ollama CLI finds it: OLLAMA_HOST if set, with 0.0.0.0/:: replaced by
- * loopback (Ollama's ConnectableHost, ollama.md §2); otherwise 127.0.0.1:11434.
+ * loopback (as Ollama's own client does); otherwise 127.0.0.1:11434.
  */
 export function localOllamaUrl(ctx: Ctx): string {
 	const raw = ctx.env.OLLAMA_HOST;
@@ -34,8 +36,16 @@ export function localOllamaUrl(ctx: Ctx): string {
 	return `${v.scheme}://${host}:${v.port}`;
 }
 
-async function localGet(ctx: Ctx, path: string, input: DoctorInput): Promise<HttpResponse> {
-	return ctx.http.request(`${localOllamaUrl(ctx)}${path}`, {timeoutMs: input.timeoutMs, maxBodyBytes: 2 * 1024 * 1024});
+async function localGet(ctx: Ctx, path: string, input: DoctorInput, maxBodyBytes = 2 * 1024 * 1024): Promise<HttpResponse> {
+	return ctx.http.request(`${localOllamaUrl(ctx)}${path}`, {timeoutMs: input.timeoutMs, maxBodyBytes});
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
 }
 
 function netCode(error: unknown): string {
@@ -49,7 +59,7 @@ export function listenerSummary(ctx: Ctx, memo: Memo): Promise<ListenerSummary |
 				? await ctx.run('lsof', ['-nP', '-iTCP:11434', '-sTCP:LISTEN'])
 				: await ctx.run('ss', ['-ltnp', 'sport = :11434']);
 		if (r.notFound) return {error: `${ctx.platform === 'darwin' ? 'lsof' : 'ss'} is not installed`};
-		// lsof exits 1 with no output when nothing listens (ollama.md §6).
+		// lsof exits 1 with no output when nothing listens.
 		if (ctx.platform === 'darwin' && r.exitCode === 1 && r.stdout.trim() === '') return summariseListeners([]);
 		const parsed = ctx.platform === 'darwin' ? parseLsofListeners(r.stdout) : parseSsListeners(r.stdout);
 		if (!parsed.ok) return {error: parsed.problem};
@@ -65,19 +75,22 @@ const ollamaLocal: DoctorCheck = {
 	required: true,
 	fixStep: 'ollama-remote-access',
 	async run(ctx, input) {
+		let r: HttpResponse;
 		try {
-			const r = await localGet(ctx, '/api/tags', input);
-			if (r.status !== 200) return {status: 'fail', detail: `HTTP ${r.status} from /api/tags`, cause: r.status === 403 ? 'host-header' : 'not-ollama'};
-			const parsed = tagsReply.safeParse(JSON.parse(r.text));
-			if (!parsed.success) return {status: 'fail', detail: '/api/tags is not in Ollama’s format', cause: 'not-ollama'};
-			const names = (parsed.data.models ?? []).filter((m) => !isCloudModel(m)).map((m) => m.name);
-			return {status: 'ok', detail: `answers; ${names.length} local model(s)${names.length ? `: ${names.slice(0, 4).join(', ')}` : ''}`, evidence: {models: names}};
+			r = await localGet(ctx, '/api/tags', input, TAGS_MAX_BYTES);
 		} catch (error) {
 			const code = netCode(error);
 			const where = localOllamaUrl(ctx).replace(/^https?:\/\//, '');
 			if (code === 'ECONNREFUSED') return {status: 'fail', detail: `nothing answers on ${where}`, cause: 'ollama-not-running', evidence: {code}};
 			return {status: 'fail', detail: `no answer on ${where} (${code})`, cause: 'ollama-not-running', evidence: {code}};
 		}
+		if (r.status !== 200) return {status: 'fail', detail: `HTTP ${r.status} from /api/tags`, cause: r.status === 403 ? 'host-header' : 'not-ollama'};
+		// A model list longer than the wizard reads is what it is, never "not Ollama" nor "not running".
+		if (r.truncated) return {status: 'fail', detail: `the model list of /api/tags is too large to read (${sizeReached(r, TAGS_MAX_BYTES)})`, cause: 'too-large', evidence: {limit: formatBytes(TAGS_MAX_BYTES)}};
+		const parsed = tagsReply.safeParse(parseJson(r.text));
+		if (!parsed.success) return {status: 'fail', detail: '/api/tags is not in Ollama’s format', cause: 'not-ollama'};
+		const names = (parsed.data.models ?? []).filter((m) => !isCloudModel(m)).map((m) => m.name);
+		return {status: 'ok', detail: `answers; ${names.length} local model(s)${names.length ? `: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}` : ''}`, evidence: {models: names}};
 	},
 };
 
@@ -96,7 +109,7 @@ const ollamaListen: DoctorCheck = {
 			case 'none':
 				return {status: 'fail', detail: s.sentence, cause: 'ollama-not-running', evidence};
 			case 'loopback':
-				// A Docker Connector on this Mac that reached a loopback-only Ollama (step 2's probe) needs no wider bind (twingate.md §4 A).
+				// A Docker Connector on this Mac that reached a loopback-only Ollama (step 2's probe) needs no wider bind.
 				if (input.dockerProbe === 'reachable') return {status: 'ok', detail: `${s.sentence} The Docker Connector on this machine reaches it (step 2's probe passed), so no wider bind is needed.`, evidence};
 				return {status: 'fail', detail: `${s.sentence} Only this machine can connect; a Connector elsewhere cannot.`, cause: 'loopback-bind', evidence};
 			case 'duplicate':
@@ -107,7 +120,7 @@ const ollamaListen: DoctorCheck = {
 	},
 };
 
-/** How to update Ollama where it runs (ollama.md §6): the app updates itself, brew upgrades, Linux reruns the installer. */
+/** How to update Ollama where it runs: the app updates itself, brew upgrades, Linux reruns the installer. */
 function upgradeAdvice(platform: NodeJS.Platform | 'remote'): {fix: string; commands?: string[][]} {
 	if (platform === 'darwin') return {fix: 'Update Ollama: the app updates itself (quit and reopen it, or download the new version); a Homebrew install: brew upgrade ollama.', commands: [['brew', 'upgrade', 'ollama']]};
 	if (platform === 'linux') return {fix: 'Update Ollama by rerunning its installer: curl -fsSL https://ollama.com/install.sh | sh'};
@@ -135,7 +148,7 @@ const ollamaVersion: DoctorCheck = {
 		const version = await memo.get('local-version', async () => {
 			try {
 				const r = await localGet(ctx, '/api/version', input);
-				const p = versionReply.safeParse(JSON.parse(r.text));
+				const p = versionReply.safeParse(parseJson(r.text));
 				return p.success ? p.data.version : null;
 			} catch {
 				return null;
@@ -221,7 +234,7 @@ const securityFirewallOff: DoctorCheck = {
 	},
 };
 
-/** Linux firewalls, the first one present: ufw, firewalld, then a raw nftables ruleset (ollama.md §8 rows 5–7, §9). */
+/** Linux firewalls, the first one present: ufw, firewalld, then a raw nftables ruleset. */
 export async function linuxFirewall(ctx: Ctx): Promise<CheckOutcome> {
 	const ufw = await ctx.run('ufw', ['status']);
 	if (!ufw.notFound) {
@@ -320,7 +333,7 @@ const twingateClient: DoctorCheck = {
 	async run(ctx, input, memo) {
 		if (input.ollamaHere) return {status: 'skipped', detail: 'Ollama runs on this machine (--ollama-here): no tunnel is needed'};
 		if (ctx.platform === 'darwin') {
-			// The macOS app has no CLI (seed-corrections #42): pgrep and scutil only.
+			// The macOS app has no CLI: pgrep and scutil only.
 			const running = await ctx.run('pgrep', ['-x', 'Twingate']);
 			if (running.exitCode !== 0) return {status: 'fail', detail: 'the Twingate app is not running', cause: 'tunnel-down', finding: {severity: 'low', fix: 'Start it: open -a Twingate', commands: [['open', '-a', 'Twingate']]}};
 			const nc = parseScutilNcList((await ctx.run('scutil', ['--nc', 'list'])).stdout);
@@ -375,7 +388,18 @@ const aliasResolves: DoctorCheck = {
 		try {
 			const found = await ctx.net.lookup(url.host, input.timeoutMs);
 			const tunnel = found.filter((a) => isCgnat(a.address));
-			if (tunnel.length) return {status: 'ok', detail: `${url.host} → ${tunnel.map((a) => a.address).join(', ')} (Twingate)`, evidence: {addresses: found.map((a) => a.address)}};
+			const other = found.filter((a) => !isCgnat(a.address));
+			const evidence = {addresses: found.map((a) => a.address)};
+			// Clients try every address in the resolver's order (as curl and Python do): one outside
+			// 100.64.0.0/10 that answers first takes the traffic around the tunnel.
+			if (tunnel.length && other.length) {
+				return {
+					status: 'warn',
+					detail: `${url.host} → ${found.map((a) => `${a.address}${isCgnat(a.address) ? ' (Twingate)' : ''}`).join(', ')}: connections try these in order, so the ones outside Twingate (${other.map((a) => a.address).join(', ')}) may take the traffic around the tunnel`,
+					evidence,
+				};
+			}
+			if (tunnel.length) return {status: 'ok', detail: `${url.host} → ${tunnel.map((a) => a.address).join(', ')} (Twingate)`, evidence};
 			return {status: 'warn', detail: `${url.host} → ${found.map((a) => a.address).join(', ')}: not a Twingate address, so traffic bypasses the tunnel`, evidence: {addresses: found.map((a) => a.address)}};
 		} catch (error) {
 			return {status: 'fail', detail: `${url.host} does not resolve (${netCode(error)})`, cause: 'dns'};
@@ -405,7 +429,7 @@ const remoteTest: DoctorCheck = {
 		if (!report) return {status: 'skipped', detail: 'no URL known (pass --url, or configure AIlice first)'};
 		const evidence = {cause: report.cause, version: report.version, model: report.model, models: report.models, latencyMs: report.latencyMs, firstTokenMs: report.firstTokenMs, tokensPerSecond: report.tokensPerSecond, loadMs: report.loadMs, warnings: report.warnings};
 		// Ollama answered /, /api/version and /api/tags, only the chat ran out of time: a model still
-		// loading (ollama.md §8 row 15), not a firewall — AIlice would hit its 60 s limit the same way.
+		// loading, not a firewall — AIlice would hit its 60 s limit the same way.
 		if (report.cause === 'timeout' && report.version !== null && report.model !== null) {
 			return {
 				status: 'warn',
@@ -444,6 +468,17 @@ const perfLocal: DoctorCheck = {
 	},
 };
 
+/** A check whose sentence is cleaned of terminal escapes and control characters (it may quote a server, a file or a command). */
+function shownSafely(check: DoctorCheck): DoctorCheck {
+	return {
+		...check,
+		async run(ctx, input, memo) {
+			const outcome = await check.run(ctx, input, memo);
+			return {...outcome, detail: sanitizeText(outcome.detail)};
+		},
+	};
+}
+
 export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
 	connectorRunning,
 	twingateClient,
@@ -464,6 +499,6 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
 	ailiceModel,
 	keyFileCheck,
 	envFileCheck,
-];
+].map(shownSafely);
 
 export type {CheckOutcome};

@@ -1,7 +1,7 @@
 /**
- * One sentence naming the broken layer and what to do, from the troubleshooting decision table
- * (ollama.md §8; seed-corrections #42–#45), with the evidence it used. The order is the data path:
- * the first broken layer along Client → Connector → Resource (Ollama) explains the rest.
+ * One sentence naming the broken layer and what to do, from a troubleshooting decision table, with
+ * the evidence it used. The order is the data path: the first broken layer along
+ * Client → Connector → Resource (Ollama) explains the rest.
  */
 import type {StepId} from '../core/types.js';
 import type {CheckRecord, Layer} from './types.js';
@@ -105,6 +105,13 @@ export const RULES: Rule[] = [
 		fix: 'Check the Resource address and port 11434 point at the Ollama host.',
 	},
 	{
+		cause: 'too-large',
+		layer: 'ollama',
+		when: ['too-large'],
+		message: 'Ollama answers, but its model list is larger than the wizard reads, so the models cannot be checked.',
+		fix: 'Remove the models you do not use on the Ollama host (ollama list; ollama rm <model>), or check that the address and port point at Ollama.',
+	},
+	{
 		cause: 'server-error',
 		layer: 'ollama',
 		when: ['server-error'],
@@ -140,7 +147,7 @@ const CLIENT_FIRST = ['wrong-address', 'tunnel-down', 'resource-missing'];
 
 export function diagnose(records: readonly CheckRecord[], role: 'server' | 'client' = 'server'): Diagnosis {
 	// Evidence-based inference: when the tunnel checks passed, silence from the Ollama host is a
-	// firewall dropping packets there, not the tunnel (ollama.md §8 rows 5–7).
+	// firewall dropping packets there, not the tunnel.
 	const tunnelUp = records.some((r) => r.id === 'twingate.client' && r.status === 'ok');
 	const broken = records
 		.filter((r) => (r.status === 'fail' || (r.status === 'warn' && r.cause)) && r.cause)

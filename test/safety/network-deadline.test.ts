@@ -153,7 +153,7 @@ describe('the CLI ends within --timeout-ms against a trickling server', () => {
 	});
 
 	it('test --timeout-ms 1500 --json: exit 1 with the timeout cause, within the deadline, also under heavy GC', async () => {
-		for (const env of [{}, {NODE_OPTIONS: `--import ${gcPressure()}`}]) {
+		for (const env of [{}, {NODE_OPTIONS: `--import ${gcPressure()}`}] as Record<string, string>[]) {
 			const t0 = performance.now();
 			const r = await runCli(['test', '--url', server.url, '--timeout-ms', '1500', '--json'], {env, timeoutMs: 60_000});
 			const ms = performance.now() - t0;
@@ -166,7 +166,7 @@ describe('the CLI ends within --timeout-ms against a trickling server', () => {
 	});
 
 	it('configure-ailice --timeout-ms 2000: every model-list read ends at its deadline, with the timeout cause, also under heavy GC', async () => {
-		for (const env of [{}, {NODE_OPTIONS: `--import ${gcPressure()}`}]) {
+		for (const env of [{}, {NODE_OPTIONS: `--import ${gcPressure()}`}] as Record<string, string>[]) {
 			const before = server.requests.length;
 			const t0 = performance.now();
 			const r = await runCli(['configure-ailice', '--url', server.url, '--model', 'llama3.2', '--timeout-ms', '2000', '--yes'], {env, timeoutMs: 60_000});

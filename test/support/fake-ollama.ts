@@ -1,5 +1,5 @@
 /**
- * A real `node:http` server on 127.0.0.1 that speaks Ollama's HTTP API (ollama.md §7, §8, F23–F25),
+ * A real `node:http` server on 127.0.0.1 that speaks Ollama's HTTP API (https://github.com/ollama/ollama/blob/main/docs/api.md),
  * with fault modes, for integration tests of the connection tester.
  *
  * Normal behaviour:
@@ -7,7 +7,7 @@
  * - `GET|HEAD /api/version`, `GET|HEAD /api/tags`, `GET /api/ps`, `POST /api/show`, `POST /api/chat`,
  *   `POST /api/generate`, `GET /v1/models`, `POST /v1/chat/completions`.
  * - Unknown path → 404 `text/plain` `404 page not found`; wrong method → 405 `405 method not allowed`
- *   (gin defaults, F25); `OPTIONS` anywhere → 204 (loopback Host guard, §3 B).
+ *   (gin defaults); `OPTIONS` anywhere → 204 (loopback Host guard).
  * - Model lookup normalises like Ollama: no tag means `:latest`, case-insensitive.
  * - A successful chat/generate/preload marks the model as loaded (`/api/ps`); `keep_alive: 0` on a
  *   preload unloads it (`done_reason: "unload"`).
@@ -28,7 +28,7 @@ export type Fault =
 	| 'hang'
 	/** Accept the connection and read the request, then reset it (RST) without any reply. */
 	| 'reset'
-	/** Every request → 403, empty body, `Content-Length: 0` (Host-header guard / CORS, §3). */
+	/** Every request → 403, empty body, `Content-Length: 0` (Host-header guard / CORS). */
 	| 'forbidden'
 	/** Every request → 404 `404 page not found` (an old or wrong server). */
 	| 'notfound-all'
@@ -155,7 +155,7 @@ export const DEFAULT_MODELS: readonly FakeModel[] = [
 	{name: 'qwen2.5-coder:7b', contextLength: 32768, family: 'qwen2', parameterSize: '7.6B', size: 4683087519},
 ];
 
-// Exact /api/tags sample values (ollama.md §7) for llama3.2:latest.
+// Exact /api/tags sample values of Ollama's API documentation for llama3.2:latest.
 const KNOWN_DIGESTS: Record<string, string> = {
 	'llama3.2:latest': 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
 	'qwen2.5-coder:7b': '2b0496514337a3d5901f1d253d01726c890b721e891335a56d6e08cedf3e2cb0',
