@@ -19,6 +19,8 @@ import {timestamp} from '../core/files.js';
 import type {JournalFileChange, JournalRun} from '../core/journal.js';
 import {contentHash} from '../core/owned-part.js';
 import {StepFailure} from '../core/runner.js';
+import {settleAfterUndo} from '../server/execute.js';
+import {systemDifferences, systemStateOf, type SystemState} from '../server/system-state.js';
 import type {Ctx} from '../core/context.js';
 import type {Plan, PlannedAction, Step} from '../core/types.js';
 import type {Options} from '../cli/args.js';
@@ -267,6 +269,8 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 					const [cmd, ...args] = a.argv;
 					const r = await ctx.run(cmd ?? '', args, {interactive: a.interactive});
 					if (r.exitCode !== 0) throw new StepFailure(`The command ${a.argv.join(' ')} failed (exit ${r.exitCode ?? 'none'}).`, [r.stderr.trim()].filter(Boolean));
+					// After a quit or a restart, wait until the port is free or listened on again.
+					await settleAfterUndo(ctx, a.argv);
 				}
 			}
 			commandsRan = true;
@@ -333,20 +337,30 @@ async function recheck(session: Session, run: JournalRun): Promise<Recheck[]> {
 		const step = session.steps.find((s) => s.id === id);
 		if (!step) continue;
 		const answers = session.journal?.steps[id]?.answers ?? {};
-		let now: {status: string; summary: string};
-		try {
-			const r = await Promise.race([
-				step.check(session.ctx, answers),
-				new Promise<never>((_, reject) => {
-					const t = setTimeout(() => reject(new Error('the check did not finish within 30 s')), 30_000);
-					t.unref?.();
-				}),
-			]);
-			now = {status: r.status, summary: session.ctx.secrets.redact(r.summary)};
-		} catch (error) {
-			now = {status: 'crash', summary: (error as Error).message};
+		const checkOnce = async (): Promise<{status: string; summary: string; system: SystemState | null}> => {
+			try {
+				const r = await Promise.race([
+					step.check(session.ctx, answers),
+					new Promise<never>((_, reject) => {
+						const t = setTimeout(() => reject(new Error('the check did not finish within 30 s')), 30_000);
+						t.unref?.();
+					}),
+				]);
+				return {status: r.status, summary: session.ctx.secrets.redact(r.summary), system: systemStateOf(r)};
+			} catch (error) {
+				return {status: 'crash', summary: (error as Error).message, system: null};
+			}
+		};
+		// Where the step recorded the system's state (listener, drop-in, launchd variable, Connector), that
+		// is what must be back; a service may still be starting, so a difference is checked again a few times.
+		let now = await checkOnce();
+		let differences = before.system && now.system ? systemDifferences(before.system, now.system) : null;
+		for (let attempt = 0; differences && differences.length > 0 && attempt < 3; attempt++) {
+			await session.ctx.clock.sleep(1000, session.ctx.signal).catch(() => undefined);
+			now = await checkOnce();
+			differences = before.system && now.system ? systemDifferences(before.system, now.system) : null;
 		}
-		const differs = now.status !== before.status;
+		const differs = differences ? differences.length > 0 : now.status !== before.status;
 		// A later run (not undone) that changed the same step explains a difference: said, not a failure.
 		const later = (session.journal?.runs ?? []).filter((r) => r.at > run.at && !r.undone && (r.files.some((f) => f.step === id) || r.commands.some((c) => c.step === id)));
 		out.push({
@@ -355,7 +369,7 @@ async function recheck(session: Session, run: JournalRun): Promise<Recheck[]> {
 			now: now.status,
 			differs: differs && later.length === 0,
 			message: differs
-				? `Step ${step.number} is not as it was before run ${run.id}: before the run its check said "${before.summary}", now it says "${now.summary}"${later.length ? ` (later run ${later.map((r) => r.id).join(', ')} changed it too)` : ''}.`
+				? `Step ${step.number} is not as it was before run ${run.id}: ${differences?.length ? differences.join(' ') : `before the run its check said "${before.summary}", now it says "${now.summary}".`}${later.length ? ` (Later run ${later.map((r) => r.id).join(', ')} changed it too.)` : ''}`
 				: `Step ${step.number} is back to its state before run ${run.id}: ${now.summary}`,
 		});
 	}

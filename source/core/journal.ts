@@ -44,7 +44,7 @@ const runEntry = z.object({
 	files: z.array(fileChange),
 	commands: z.array(commandChange),
 	/** Each step's check before the run changed anything: undo compares the state after it with this. */
-	before: z.record(z.string(), z.object({status: z.string(), summary: z.string()})).optional(),
+	before: z.record(z.string(), z.object({status: z.string(), summary: z.string(), system: z.record(z.string(), z.string().nullable()).optional()})).optional(),
 	undone: z.boolean().default(false),
 });
 

@@ -10,7 +10,7 @@ import type {EventBus} from './events.js';
 import {hashInputs} from './hash.js';
 import {publicAnswers, recordStep, type Journal, type JournalRun, type OwnedPart} from './journal.js';
 import {contentHash, ownedPart} from './owned-part.js';
-import type {Answers, CheckResult, Plan, Step} from './types.js';
+import type {Answers, CheckResult, Plan, PlannedAction, Step} from './types.js';
 
 export type RunMode = 'check' | 'apply' | 'dry-run';
 
@@ -122,6 +122,33 @@ function recordingFs(fs: FileSystem, run: JournalRun | undefined, stepId: string
 	};
 }
 
+/**
+ * Wraps the command runner so every planned command that succeeded is recorded for `undo` as it
+ * happens: a drop-in installed before a restart that failed is still undone.
+ */
+function recordingRun(ctx: Ctx, run: JournalRun | undefined, stepId: string, plan: Plan): Ctx['run'] {
+	if (!run) return ctx.run;
+	const planned = plan.actions.filter((a): a is Extract<PlannedAction, {kind: 'command'}> => a.kind === 'command');
+	return async (cmd, args, opts) => {
+		const result = await ctx.run(cmd, args, opts);
+		const key = [cmd, ...args].join('\0');
+		const action = planned.find((a) => a.argv.join('\0') === key);
+		if (action && result.exitCode === 0) {
+			const argv = action.argv.map((a) => ctx.secrets.redact(a));
+			if (!run.commands.some((c) => c.step === stepId && c.argv.join('\0') === argv.join('\0'))) run.commands.push({argv, undo: action.undo ?? null, step: stepId});
+		}
+		return result;
+	};
+}
+
+/** The non-secret `data.system` record a step's check may return (what undo compares afterwards). */
+function systemRecord(value: unknown): Record<string, string | null> | null {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+	const out: Record<string, string | null> = {};
+	for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'string' ? v : null;
+	return out;
+}
+
 function mergeParts(a: OwnedPart | null, b: OwnedPart | null): OwnedPart | null {
 	if (!a || !b) return null;
 	if ('json' in a && 'json' in b) return {json: [...a.json, ...b.json], containers: [...(a.containers ?? []), ...(b.containers ?? [])]};
@@ -197,14 +224,18 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 	bus.emit({type: 'step:start', step: step.id, title: step.title, phase: 'apply'});
 	if (opts.run) {
 		opts.run.before ??= {};
-		opts.run.before[step.id] ??= {status: before.status, summary: ctx.secrets.redact(before.summary)};
+		const system = systemRecord(before.data?.system);
+		opts.run.before[step.id] ??= {status: before.status, summary: ctx.secrets.redact(before.summary), ...(system ? {system} : {})};
 	}
-	const applyCtx: Ctx = {...ctx, fs: recordingFs(ctx.fs, opts.run, step.id, plan)};
+	const applyCtx: Ctx = {...ctx, fs: recordingFs(ctx.fs, opts.run, step.id, plan), run: recordingRun(ctx, opts.run, step.id, plan)};
 	const started = ctx.clock.now();
 	try {
 		await step.apply(applyCtx, plan, ctx.signal);
+		// Planned commands carried out without a process (e.g. a chmod done as a file-system call).
 		for (const action of plan.actions) {
-			if (action.kind === 'command') opts.run?.commands.push({argv: action.argv.map((a) => ctx.secrets.redact(a)), undo: action.undo ?? null, step: step.id});
+			if (action.kind !== 'command' || !opts.run) continue;
+			const argv = action.argv.map((a) => ctx.secrets.redact(a));
+			if (!opts.run.commands.some((c) => c.step === step.id && c.argv.join('\0') === argv.join('\0'))) opts.run.commands.push({argv, undo: action.undo ?? null, step: step.id});
 		}
 	} catch (error) {
 		if (ctx.signal.aborted) throw new CancelledError();

@@ -8,6 +8,7 @@ import {flowUndo} from '../../source/app/undo-flow.js';
 import {emptyJournal, saveJournal} from '../../source/core/journal.js';
 import {wizardPaths} from '../../source/core/paths.js';
 import {contentHash} from '../../source/core/owned-part.js';
+import {SS_LOOPBACK} from '../server/fixtures.js';
 import {makeCtx, type TestCtx} from '../support/fake-ctx.js';
 
 async function setup(ctx: TestCtx) {
@@ -87,6 +88,8 @@ describe('undo of the Linux drop-in', () => {
 			{argv: ['sudo', 'rm', '-f', dropin]},
 			{argv: ['sudo', 'systemctl', 'daemon-reload']},
 			{argv: ['sudo', 'systemctl', 'restart', 'ollama']},
+			// After the restart, undo waits until Ollama listens again.
+			{argv: ['ss', '-ltnp', 'sport = :11434'], stdout: SS_LOOPBACK},
 		);
 		const j = emptyJournal(Date.now());
 		j.runs.push({
@@ -105,7 +108,7 @@ describe('undo of the Linux drop-in', () => {
 		await session.open();
 		const result = await flowUndo(session, nonInteractiveAsker(), {yes: true});
 		expect(result.summary).toMatchObject({undone: true});
-		expect(ctx.runner.calls.map((c) => c.argv.join(' '))).toEqual([`sudo rm -f ${dropin}`, 'sudo systemctl daemon-reload', 'sudo systemctl restart ollama']);
+		expect(ctx.runner.calls.map((c) => c.argv.join(' '))).toEqual([`sudo rm -f ${dropin}`, 'sudo systemctl daemon-reload', 'sudo systemctl restart ollama', 'ss -ltnp sport = :11434']);
 		ctx.runner.assertDone();
 	});
 });
