@@ -62,7 +62,6 @@ export const BAD_ROWS: [string, string[], RegExp][] = [
 	['repair with a bad URL', ['repair', '--url', 'nourl'], /has no scheme/],
 	['test with no URL and no TTY', ['test'], /--url/],
 	['config path is a directory', [...CA, '--model', 'llama3.2', '--ailice-config', '/etc'], /"\/etc".* is a folder, not a file/],
-	['config path unreadable', [...CA, '--model', 'llama3.2', '--ailice-config', '/proc/self/mem'], /cannot be read \(EIO\)/],
 	['config path is a symlink to elsewhere', [...CA, '--model', 'llama3.2', '--ailice-config', LINK], /is a symbolic link/],
 	['config path under a file', [...CA, '--model', 'llama3.2', '--ailice-config', '/etc/hostname/config.json'], /a part of that path is a file/],
 	['configure-ailice model with /..', [...CA, '--model', 'a/../b'], /model name "a\/\.\.\/b" is not a valid/],
@@ -112,6 +111,20 @@ describe('bad input', () => {
 		expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
 		expect(readdirSync(path.join(home, 'cwd'))).toEqual([]);
 		expect(existsSync(path.join(home, 'state', 'journal.json'))).toBe(false);
+	});
+
+	it('a config path that cannot be read (/proc/self/mem) is a failed step with one sentence, exit 1, nothing written', () => {
+		const home = tempDir('otw-bad-');
+		const r = spawnSync(process.execPath, [CLI, ...CA, '--model', 'llama3.2', '--ailice-config', '/proc/self/mem'], {
+			encoding: 'utf8',
+			env: {PATH: `${shims}:/usr/bin:/bin`, HOME: home, OLLAMA_TUNNEL_WIZARD_STATE_DIR: path.join(home, 'state'), CI: 'true'},
+			input: '',
+			timeout: 15_000,
+		});
+		expect(r.status).toBe(1);
+		expect(r.stdout).toContain("AIlice's config.json at /proc/self/mem cannot be read (EIO). Nothing was changed.");
+		expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .*\(/);
+		expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
 	});
 
 	it('non-UTF-8 bytes in a value are refused with exit 2', () => {
