@@ -201,18 +201,123 @@ export function detectFormatting(text: string): FormattingOptions | null {
 	return {insertSpaces: true, tabSize: size, eol};
 }
 
+const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+function skipWs(text: string, i: number): number {
+	while (i < text.length && WS.has(text.charCodeAt(i))) i++;
+	return i;
+}
+
+/** `i` at an opening quote: the index after the closing one. */
+function stringEnd(text: string, i: number): number {
+	for (let j = i + 1; j < text.length; j++) {
+		const c = text.charCodeAt(j);
+		if (c === BACKSLASH) j++;
+		else if (c === QUOTE) return j + 1;
+	}
+	return text.length;
+}
+
+/** `i` at the start of a value: the index after it (iterative, any depth). */
+function valueEnd(text: string, i: number): number {
+	const c = text.charCodeAt(i);
+	if (c === QUOTE) return stringEnd(text, i);
+	if (c === 0x7b || c === 0x5b) {
+		let depth = 0;
+		for (let j = i; j < text.length; j++) {
+			const d = text.charCodeAt(j);
+			if (d === QUOTE) j = stringEnd(text, j) - 1;
+			else if (d === 0x7b || d === 0x5b) depth++;
+			else if (d === 0x7d || d === 0x5d) {
+				depth--;
+				if (depth === 0) return j + 1;
+			}
+		}
+		return text.length;
+	}
+	let j = i;
+	while (j < text.length && !WS.has(text.charCodeAt(j)) && !',}]'.includes(text[j] ?? '')) j++;
+	return j;
+}
+
+type PropertyLookup = {found: {offset: number; length: number}} | {found: null; count: number; lastEnd: number};
+
+/** Looks `key` up among the properties of the object starting at `objStart` (its `{`). */
+function findProperty(text: string, objStart: number, key: string): PropertyLookup {
+	let i = objStart + 1;
+	let count = 0;
+	let lastEnd = -1;
+	for (;;) {
+		i = skipWs(text, i);
+		if (i >= text.length || text.charCodeAt(i) !== QUOTE) return {found: null, count, lastEnd};
+		const keyEnd = stringEnd(text, i);
+		const raw = text.slice(i, keyEnd);
+		const name = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+		i = skipWs(text, keyEnd);
+		if (text.charCodeAt(i) !== 0x3a /* : */) throw new Error(`internal error: no colon after the key at offset ${keyEnd}`);
+		const start = skipWs(text, i + 1);
+		const end = valueEnd(text, start);
+		count++;
+		if (name === key) return {found: {offset: start, length: end - start}};
+		lastEnd = end;
+		i = skipWs(text, end);
+		if (text.charCodeAt(i) === 0x2c /* , */) i++;
+	}
+}
+
 /**
- * Sets one value at a JSON path, changing only that value's text (jsonc-parser `modify`), then
- * formats just the inserted text in the file's own style.
+ * The one text edit that sets `value` at `jsonPath`, the way jsonc-parser's `modify` makes it (the
+ * existing value replaced; else the property appended to the deepest existing object, nested as
+ * needed), found by scanning the text instead of building a tree of the whole document, so a
+ * large file costs one pass and no extra memory. The text must be valid JSON with an object at
+ * every existing step of the path.
+ */
+export function jsonEdit(text: string, jsonPath: string[], value: unknown): {offset: number; length: number; content: string} {
+	let node = skipWs(text, 0);
+	for (let k = 0; k < jsonPath.length; k++) {
+		if (text.charCodeAt(node) !== 0x7b) throw new Error(`internal error: ${jsonPath.slice(0, k).join('.') || 'the top level'} is not an object`);
+		const key = jsonPath[k] ?? '';
+		const r = findProperty(text, node, key);
+		if (r.found) {
+			if (k === jsonPath.length - 1) return {offset: r.found.offset, length: r.found.length, content: JSON.stringify(value)};
+			node = r.found.offset;
+			continue;
+		}
+		let nested = value;
+		for (let m = jsonPath.length - 1; m > k; m--) {
+			const o: JsonObject = {};
+			setOwn(o, jsonPath[m] ?? '', nested);
+			nested = o;
+		}
+		const property = `${JSON.stringify(key)}: ${JSON.stringify(nested)}`;
+		return r.count > 0 ? {offset: r.lastEnd, length: 0, content: `,${property}`} : {offset: node + 1, length: 0, content: property};
+	}
+	const end = valueEnd(text, node);
+	return {offset: node, length: end - node, content: JSON.stringify(value)};
+}
+
+function isEol(text: string, i: number): boolean {
+	const c = text.charCodeAt(i);
+	return c === 0x0a || c === 0x0d;
+}
+
+/**
+ * Sets one value at a JSON path, changing only that value's text, then formats just the inserted
+ * text in the file's own style (jsonc-parser `format`, given only the lines of the edit, so the
+ * cost does not grow with the file).
  */
 export function setJsonValue(text: string, jsonPath: (string | number)[], value: unknown, formatting: FormattingOptions | null): string {
-	const edits = modify(text, jsonPath, value, {});
-	let out = text;
-	// Apply from the end so offsets stay valid; each edit's inserted range is then formatted.
-	for (const edit of [...edits].sort((a, b) => b.offset - a.offset)) {
-		out = applyEdits(out, [edit]);
-		const range = {offset: edit.offset, length: edit.content.length};
-		if (formatting && range.length > 0 && !/^"(?:[^"\\]|\\.)*"$|^[-\w.]+$/.test(edit.content)) out = applyEdits(out, format(out, range, formatting));
-	}
-	return out;
+	const keys = jsonPath.filter((k): k is string => typeof k === 'string');
+	// Array indices (used by undo): jsonc-parser's own edit, which builds the tree.
+	const edit = keys.length === jsonPath.length ? jsonEdit(text, keys, value) : (modify(text, jsonPath, value, {})[0] ?? {offset: 0, length: 0, content: ''});
+	const plain = !formatting || edit.content.length === 0 || /^"(?:[^"\\]|\\.)*"$|^[-\w.]+$/.test(edit.content);
+	if (plain) return text.slice(0, edit.offset) + edit.content + text.slice(edit.offset + edit.length);
+	// The lines the edit touches, with the edit applied; formatted on their own.
+	let lineStart = edit.offset;
+	while (lineStart > 0 && !isEol(text, lineStart - 1)) lineStart--;
+	let lineEnd = edit.offset + edit.length;
+	while (lineEnd < text.length && !isEol(text, lineEnd)) lineEnd++;
+	const local = text.slice(lineStart, edit.offset) + edit.content + text.slice(edit.offset + edit.length, lineEnd);
+	const formatted = applyEdits(local, format(local, {offset: edit.offset - lineStart, length: edit.content.length}, formatting));
+	return text.slice(0, lineStart) + formatted + text.slice(lineEnd);
 }

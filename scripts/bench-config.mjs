@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// How `configure-ailice` scales with the size of AIlice's config.json, run by hand after a build:
+//
+//   node scripts/build.mjs && node scripts/bench-config.mjs
+//
+// For configs of about 85 KB, 1 MB and 20 MB (many providers, AIlice's 2-space layout) it runs, each
+// several times on a fresh copy:
+//   - the real thing: node dist/cli.js configure-ailice --url <fake Ollama> --model llama3.2 --yes --json
+//   - the floor: a minimal node script that reads the file, JSON.parse, sets one key, JSON.stringify,
+//     writes it back;
+// and prints the median wall time of each, their ratio, and the peak memory (max RSS) of each, with
+// the CLI's extra memory over the floor as a multiple of the file size.
+// Goals at 20 MB: time ≤ 3× the floor, extra memory ≤ 4× the file size.
+//
+// A small Ollama stand-in (node:http, /api/tags and /api/show) runs in this process; the runs are
+// spawned asynchronously so it can answer. Peak memory comes from /usr/bin/time -v when present,
+// else from process.resourceUsage().maxRSS written by a preloaded module at the child's exit.
+// BENCH_RUNS overrides the number of runs (default 5; 3 for the 20 MB file).
+import {spawn} from 'node:child_process';
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = path.join(root, 'dist', 'cli.js');
+if (!existsSync(cli)) {
+	console.error('dist/cli.js is missing: run node scripts/build.mjs first.');
+	process.exit(1);
+}
+const work = mkdtempSync(path.join(os.tmpdir(), 'otw-bench-config-'));
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mib = (kb) => kb / 1024;
+
+// ---- the Ollama stand-in ----------------------------------------------------------------------
+const MODELS = ['llama3.2:latest', 'qwen2.5-coder:7b'];
+const server = http.createServer((req, res) => {
+	let body = '';
+	req.on('data', (d) => (body += d));
+	req.on('end', () => {
+		res.setHeader('content-type', 'application/json; charset=utf-8');
+		if (req.url === '/api/tags') return res.end(JSON.stringify({models: MODELS.map((name) => ({name, model: name, size: 2_000_000_000, digest: 'a'.repeat(64), details: {family: 'llama', parameter_size: '3B'}}))}));
+		if (req.url === '/api/show') return res.end(JSON.stringify({details: {family: 'llama'}, model_info: {'llama.context_length': 131072}, capabilities: ['completion']}));
+		if (req.url === '/api/version') return res.end('{"version":"0.17.2"}');
+		res.statusCode = 404;
+		res.end('404 page not found');
+	});
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${server.address().port}`;
+
+// ---- configs ------------------------------------------------------------------------------------
+/** AIlice's layout: a few top-level settings and `models` with `providers` providers of 8 models each. */
+function config(providers) {
+	const models = {};
+	for (let p = 0; p < providers; p++) {
+		const modelList = {};
+		for (let m = 0; m < 8; m++) modelList[`vendor-${p}/model-${m}:${m}b-instruct-q4_K_M`] = {formatter: 'AFormatterGPT', contextWindow: 8192 * (m + 1), systemAsUser: false, args: {temperature: 0.7, top_p: 0.9}};
+		models[`provider-${p}`] = {modelWrapper: 'AModelChatGPT', apikey: `sk-${'x'.repeat(40)}${p}`, baseURL: `https://api.provider-${p}.example.com/v1`, modelList};
+	}
+	return `${JSON.stringify({maxMemory: {}, quantization: null, agentModelConfig: {DEFAULT: 'provider-0:vendor-0/model-0:0b-instruct-q4_K_M'}, models, temperature: 0, flashAttention2: false, contextWindowRatio: 0.6, chatHistoryPath: path.join(work, 'history')}, null, 2)}\n`;
+}
+
+/** Providers needed for about `bytes` bytes. */
+function sized(bytes) {
+	const per = Buffer.byteLength(config(2)) - Buffer.byteLength(config(1));
+	return config(Math.max(1, Math.round(bytes / per)));
+}
+
+// ---- measuring ------------------------------------------------------------------------------------
+const preload = path.join(work, 'rss-at-exit.mjs');
+writeFileSync(preload, "import {writeFileSync} from 'node:fs';\nprocess.on('exit', () => { if (process.env.BENCH_RSS_OUT) writeFileSync(process.env.BENCH_RSS_OUT, String(process.resourceUsage().maxRSS)); });\n");
+
+/** Runs argv (node first), returns {seconds, maxRssKb, code, out}. */
+function measure(argv, env) {
+	const rssFile = path.join(work, `rss-${process.hrtime.bigint()}`);
+	const cmd = TIME ? TIME : argv[0];
+	const args = TIME ? ['-v', ...argv] : [`--import=${preload}`, ...argv.slice(1)];
+	return new Promise((resolve, reject) => {
+		const started = process.hrtime.bigint();
+		const child = spawn(cmd, args, {env: {...process.env, ...env, BENCH_RSS_OUT: rssFile}, stdio: ['ignore', 'pipe', 'pipe']});
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (d) => (out += d));
+		child.stderr.on('data', (d) => (err += d));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+			let maxRssKb = null;
+			if (TIME) maxRssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? NaN);
+			else if (existsSync(rssFile)) maxRssKb = Number(readFileSync(rssFile, 'utf8'));
+			resolve({seconds, maxRssKb, code, out, err});
+		});
+	});
+}
+
+const MINIMAL = `
+import {readFileSync, writeFileSync} from 'node:fs';
+const file = process.argv[1];
+const doc = JSON.parse(readFileSync(file, 'utf8'));
+doc.models.ollama = {modelWrapper: 'AModelChatGPT', apikey: 'ollama', baseURL: process.argv[2] + '/v1', modelList: {'llama3.2:latest': {formatter: 'AFormatterGPT', contextWindow: 8192, systemAsUser: false, args: {}}}};
+writeFileSync(file, JSON.stringify(doc, null, 2) + '\\n');
+`;
+
+const rows = [];
+for (const [label, bytes, runs] of [
+	['85 KB', 85 * 1024, Number(process.env.BENCH_RUNS ?? 5)],
+	['1 MB', 1024 * 1024, Number(process.env.BENCH_RUNS ?? 5)],
+	['20 MB', 20 * 1024 * 1024, Math.min(3, Number(process.env.BENCH_RUNS ?? 3))],
+]) {
+	const text = sized(bytes);
+	const source = path.join(work, `source-${label.replace(' ', '')}.json`);
+	writeFileSync(source, text);
+	const size = statSync(source).size;
+	const cliTimes = [];
+	const cliRss = [];
+	const minTimes = [];
+	const minRss = [];
+	for (let i = 0; i < runs; i++) {
+		const home = path.join(work, `home-${label.replace(' ', '')}-${i}`);
+		mkdirSync(path.join(home, '.config', 'ailice'), {recursive: true});
+		const file = path.join(home, '.config', 'ailice', 'config.json');
+		copyFileSync(source, file);
+		const env = {HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), OLLAMA_TUNNEL_WIZARD_STATE_DIR: path.join(home, 'state'), CI: 'true', NO_COLOR: '1'};
+		const r = await measure([process.execPath, cli, 'configure-ailice', '--url', url, '--model', 'llama3.2', '--yes', '--json'], env);
+		if (r.code !== 0) {
+			console.error(`configure-ailice failed on the ${label} config (exit ${r.code}):\n${r.out.slice(-2000)}\n${r.err.slice(-2000)}`);
+			process.exit(1);
+		}
+		const after = readFileSync(file, 'utf8');
+		if (!after.includes('"ollama": {')) throw new Error(`the ${label} config was not changed`);
+		cliTimes.push(r.seconds);
+		cliRss.push(r.maxRssKb);
+
+		copyFileSync(source, file);
+		const m = await measure([process.execPath, '--input-type=module', '-e', MINIMAL, file, url], {});
+		if (m.code !== 0) throw new Error(`the minimal script failed: ${m.err}`);
+		minTimes.push(m.seconds);
+		minRss.push(m.maxRssKb);
+		rmSync(home, {recursive: true, force: true});
+	}
+	const t = median(cliTimes);
+	const f = median(minTimes);
+	const rc = Math.max(...cliRss);
+	const rf = Math.max(...minRss);
+	rows.push({label, size, t, f, rc, rf});
+	console.log(
+		`${label.padEnd(6)} ${(size / 1024 / 1024).toFixed(2).padStart(6)} MiB  configure-ailice ${(t * 1000).toFixed(0).padStart(5)} ms vs minimal ${(f * 1000).toFixed(0).padStart(5)} ms = ${(t / f).toFixed(2)}×  ` +
+			`peak RSS ${mib(rc).toFixed(0)} MiB vs ${mib(rf).toFixed(0)} MiB: extra ${mib(rc - rf).toFixed(0)} MiB = ${((rc - rf) * 1024 / size).toFixed(2)}× the file (${runs} runs)`,
+	);
+}
+const big = rows.at(-1);
+if (big) {
+	const ratio = big.t / big.f;
+	const extra = ((big.rc - big.rf) * 1024) / big.size;
+	console.log(`\nGoals at 20 MB: time ≤ 3× (${ratio.toFixed(2)}×: ${ratio <= 3 ? 'met' : 'NOT met'}), extra memory ≤ 4× the file size (${extra.toFixed(2)}×: ${extra <= 4 ? 'met' : 'NOT met'}).`);
+	console.log(`Peak memory from ${TIME ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}.`);
+}
+server.close();
+rmSync(work, {recursive: true, force: true});
