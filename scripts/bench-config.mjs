@@ -19,6 +19,7 @@
 import {spawn} from 'node:child_process';
 import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
+import {Buffer} from 'node:buffer';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
