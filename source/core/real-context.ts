@@ -55,6 +55,11 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 
 	async function runCommand(cmd: string, args: string[], opts: CommandOptions, shown: string): Promise<CommandResult> {
 		const started = performance.now();
+		// Cancelled already (Ctrl-C, SIGTERM, SIGHUP): start nothing new.
+		if (signal.aborted) {
+			log.log('debug', `not started after the cancel: ${shown}`);
+			return {exitCode: null, stdout: '', stderr: 'cancelled', durationMs: 0, timedOut: false, notFound: false};
+		}
 		// A non-interactive command runs in its own process group, so a timeout or Ctrl-C kills
 		// everything it started (a wrapper script's children too), not only the direct child.
 		const group = !opts.interactive;
@@ -91,7 +96,9 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 				maxBuffer: 8 * 1024 * 1024,
 			});
 			subPid = sub.pid;
-			signal.addEventListener('abort', onAbort, {once: true});
+			if (group && subPid !== undefined) trackGroup(subPid);
+			if (signal.aborted) onAbort();
+			else signal.addEventListener('abort', onAbort, {once: true});
 			if (limit !== undefined) {
 				timer = setTimeout(() => {
 					timedOut = true;
@@ -122,9 +129,34 @@ export function createCommandRunner(signal: AbortSignal, log: Logger, secrets: S
 			signal.removeEventListener('abort', onAbort);
 			// Cancelled or timed out: the direct child is gone, but what it started may not be. Nothing
 			// of the command may outlive it (no orphaned `docker run`): what ignored SIGTERM gets SIGKILL.
-			if (group && subPid !== undefined && (signal.aborted || timedOut)) await reapGroup(subPid);
+			if (group && subPid !== undefined) {
+				if (signal.aborted || timedOut) await reapGroup(subPid);
+				liveGroups.delete(subPid);
+			}
 		}
 	}
+}
+
+/**
+ * Process groups of commands still running. If the wizard exits while one runs (a second Ctrl-C or
+ * SIGHUP exits at once), the exit handler kills them: nothing it started outlives it.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function trackGroup(pgid: number): void {
+	liveGroups.add(pgid);
+	if (exitHookInstalled) return;
+	exitHookInstalled = true;
+	process.once('exit', () => {
+		for (const id of liveGroups) {
+			try {
+				process.kill(-id, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+	});
 }
 
 const groupAlive = (pgid: number): boolean => {
