@@ -170,8 +170,23 @@ describe.skipIf(!support.run || process.platform !== 'linux')('SIGHUP in the ful
 	it('closing the terminal (tmux kill-server hangs up the pty): the wizard, docker and its child are gone', async () => {
 		run = PtyRun.prepare();
 		const r = run;
+		// The wrapper shell dies with the terminal, so the wizard's own exit code is recorded by a
+		// preload in a folder close() does not remove: how the process ended, and any uncaught error.
+		const traceDir = tempDir('otw-hup-trace-');
+		const exitFile = path.join(traceDir, 'exit.txt');
+		const preload = path.join(traceDir, 'trace-exit.mjs');
+		writeFileSync(
+			preload,
+			[
+				"import {appendFileSync} from 'node:fs';",
+				`const file = ${JSON.stringify(exitFile)};`,
+				"process.on('uncaughtExceptionMonitor', (error) => appendFileSync(file, `uncaught ${String(error)}\\n`));",
+				"process.on('exit', (code) => appendFileSync(file, `exit ${code}\\n`));",
+				'',
+			].join('\n'),
+		);
 		const docker = fakeDocker(r.dir, 'any');
-		r.start({args: ['setup'], pathPrepend: [docker.bin]});
+		r.start({args: ['setup'], pathPrepend: [docker.bin], env: {NODE_OPTIONS: `--import ${preload}`}});
 		await r.waitFor('? Which machine is this?');
 		r.press('Enter');
 		await until(pidReady(docker.pidFile), 15_000, 'docker never started');
@@ -184,5 +199,8 @@ describe.skipIf(!support.run || process.platform !== 'linux')('SIGHUP in the ful
 		await until(() => !pidAlive(wizard), 5000, `the wizard (PID ${wizard}) still runs`);
 		await until(() => !pidAlive(dockerPid), 3000, `docker (PID ${dockerPid}) still runs`);
 		await until(() => !pidAlive(helperPid), 3000, `docker's child (PID ${helperPid}) still runs`);
+		// It unwound as after any SIGHUP (writes to the vanished terminal did not crash it): exit 129.
+		await until(() => existsSync(exitFile), 2000, 'no exit was recorded');
+		expect(readFileSync(exitFile, 'utf8').trim()).toBe('exit 129');
 	});
 });
