@@ -1,6 +1,6 @@
 /**
  * Step 6 against a real node:http fake Ollama on 127.0.0.1: each fault mode maps to exactly one cause
- * code (ollama.md §8 decision table), and the ok path reports models, version and ordered latency.
+ * code, and the ok path reports models, version and ordered latency.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -103,9 +103,13 @@ describe('connection test against a fake Ollama', () => {
 		['wrong-types', 'not-ollama'],
 		['server-error', 'server-error'],
 		['huge-body', 'not-ollama'],
+		['trickle', 'timeout'],
 	])('fault %s → cause %s, with one sentence and a fix', async (fault, cause) => {
 		server.setFault(fault);
+		const started = Date.now();
 		const r = await probe(server.url);
+		// Each exchange ends within its limit (a trickling body too): the whole test stays bounded.
+		expect(Date.now() - started).toBeLessThan(TIMEOUT * 6 + 2000);
 		expect(r.status).toBe('fail');
 		expect(r.cause).toBe(cause);
 		expect(r.message.length).toBeGreaterThan(20);
