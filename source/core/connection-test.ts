@@ -118,9 +118,23 @@ function listShort(names: string[], shown = 10): string {
 	return names.length > shown ? `${names.slice(0, shown).join(', ')} … and ${names.length - shown} more` : names.join(', ');
 }
 
+const CONNECT_OUTCOME: Record<string, string> = {
+	ECONNREFUSED: 'refused',
+	ETIMEDOUT: 'timed out',
+	ECONNRESET: 'reset',
+	EHOSTUNREACH: 'unreachable',
+	ENETUNREACH: 'unreachable',
+	EADDRNOTAVAIL: 'unreachable',
+};
+
 /** Joins the per-address results of a TCP probe: "::1 refused; 127.0.0.1 refused". */
 function triedText(tried: {address: string; error: unknown}[]): string {
-	return tried.map((t) => `${t.address} ${t.error instanceof NetError ? t.error.code : 'failed'}`).join('; ');
+	return tried
+		.map((t) => {
+			const code = t.error instanceof NetError ? t.error.code : 'failed';
+			return `${t.address} ${CONNECT_OUTCOME[code] ?? code}`;
+		})
+		.join('; ');
 }
 
 export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Promise<ConnectionReport> {
