@@ -166,6 +166,16 @@ export async function undoPlan(session: Session, runId?: string): Promise<UndoPl
 	let touchedSystemd: string[] | null = null;
 	for (const c of [...run.commands].reverse()) {
 		if (!c.undo) continue;
+		if (c.guard) {
+			// The file this command left behind must still be the wizard's, or reversing it would destroy a later edit.
+			const now = await session.ctx.fs.readText(c.guard.path).catch(() => undefined);
+			if (now === undefined || now === null || contentHash(now) !== c.guard.hash) {
+				const why = `${c.guard.path} ${now === null ? 'was removed' : now === undefined ? 'cannot be read' : 'changed'} since this run, so it was kept and \`${c.undo.join(' ')}\` was not run${c.undo.some((a) => a.startsWith('/etc/systemd/system/')) ? ' (systemd was not reloaded and Ollama not restarted)' : ''}.`;
+				kept.push(why);
+				actions.push({kind: 'manual', why: `kept ${c.guard.path}`, text: why});
+				continue;
+			}
+		}
 		actions.push({kind: 'command', argv: c.undo, why: `reverses: ${c.argv.join(' ')}`, interactive: c.undo[0] === 'sudo'});
 		if (c.undo.some((a) => a.startsWith('/etc/systemd/system/'))) touchedSystemd = c.undo[0] === 'sudo' ? ['sudo'] : [];
 	}
@@ -298,7 +308,8 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 		await session.save();
 	}
 	// The system, not only the files: each step the run touched is checked again and compared.
-	const after = applied ? await recheck(session, run) : [];
+	// Checked again after a revert, and also when something was kept: then it says what is still different.
+	const after = mode !== 'dry-run' && (applied || kept.length > 0) ? await recheck(session, run) : [];
 	const stillDifferent = after.filter((a) => a.differs);
 	for (const a of after) session.bus.emit(a.differs ? {type: 'warning', message: a.message} : {type: 'step:progress', step: 'undo', message: a.message});
 	const ok = (mode === 'dry-run' || applied) && kept.length === 0 && stillDifferent.length === 0;

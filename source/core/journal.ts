@@ -34,7 +34,7 @@ const fileChange = z.object({
 	part: ownedPart.nullable().optional(),
 	step: z.string().nullable().optional(),
 });
-const commandChange = z.object({argv: z.array(z.string()), undo: z.array(z.string()).nullable(), step: z.string().nullable().optional()});
+const commandChange = z.object({argv: z.array(z.string()), undo: z.array(z.string()).nullable(), step: z.string().nullable().optional(), guard: z.object({path: z.string(), hash: z.string()}).optional()});
 
 const runEntry = z.object({
 	id: z.string(),

@@ -135,7 +135,7 @@ function recordingRun(ctx: Ctx, run: JournalRun | undefined, stepId: string, pla
 		const action = planned.find((a) => a.argv.join('\0') === key);
 		if (action && result.exitCode === 0) {
 			const argv = action.argv.map((a) => ctx.secrets.redact(a));
-			if (!run.commands.some((c) => c.step === stepId && c.argv.join('\0') === argv.join('\0'))) run.commands.push({argv, undo: action.undo ?? null, step: stepId});
+			if (!run.commands.some((c) => c.step === stepId && c.argv.join('\0') === argv.join('\0'))) run.commands.push({argv, undo: action.undo ?? null, step: stepId, ...(action.guard ? {guard: {path: action.guard.path, hash: contentHash(action.guard.content)}} : {})});
 		}
 		return result;
 	};
@@ -235,7 +235,7 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 		for (const action of plan.actions) {
 			if (action.kind !== 'command' || !opts.run) continue;
 			const argv = action.argv.map((a) => ctx.secrets.redact(a));
-			if (!opts.run.commands.some((c) => c.step === step.id && c.argv.join('\0') === argv.join('\0'))) opts.run.commands.push({argv, undo: action.undo ?? null, step: step.id});
+			if (!opts.run.commands.some((c) => c.step === step.id && c.argv.join('\0') === argv.join('\0'))) opts.run.commands.push({argv, undo: action.undo ?? null, step: step.id, ...(action.guard ? {guard: {path: action.guard.path, hash: contentHash(action.guard.content)}} : {})});
 		}
 	} catch (error) {
 		if (ctx.signal.aborted) throw new CancelledError();

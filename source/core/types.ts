@@ -51,6 +51,11 @@ export type PlannedAction =
 			interactive?: boolean;
 			/** The argv that reverses it, if any; recorded in the journal for `undo`. */
 			undo?: string[];
+			/**
+			 * The file this command leaves with exactly this content (e.g. an installed drop-in): undo runs
+			 * the reverse only while the file still holds it, so a later edit by someone else is kept.
+			 */
+			guard?: {path: string; content: string};
 	  }
 	| {
 			kind: 'file';

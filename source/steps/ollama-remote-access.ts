@@ -637,7 +637,7 @@ async function linuxPlan(ctx: Ctx, state: ServerState | null, bind: Bind): Promi
 	);
 	if (before !== null) {
 		const backup = `${LINUX_DROPIN}.before-wizard-${stamp(ctx)}`;
-		actions.push({kind: 'command', argv: sudo(['cp', '-p', LINUX_DROPIN, backup]), why: 'Keep a copy of the current drop-in (systemd reads only *.conf files here)', interactive: !root, undo: sudo(['mv', backup, LINUX_DROPIN])});
+		actions.push({kind: 'command', argv: sudo(['cp', '-p', LINUX_DROPIN, backup]), why: 'Keep a copy of the current drop-in (systemd reads only *.conf files here)', interactive: !root, undo: sudo(['mv', backup, LINUX_DROPIN]), guard: {path: LINUX_DROPIN, content: after}});
 	}
 	actions.push(
 		hook(
@@ -648,6 +648,7 @@ async function linuxPlan(ctx: Ctx, state: ServerState | null, bind: Bind): Promi
 				interactive: !root,
 				// With an earlier drop-in, the backup's undo (mv) puts it back.
 				...(before === null ? {undo: sudo(['rm', '-f', LINUX_DROPIN])} : {}),
+				guard: {path: LINUX_DROPIN, content: after},
 			} as PlannedAction,
 			{cleanup: [staging]},
 		),

@@ -8,6 +8,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {contentHash} from '../../source/core/owned-part.js';
 import {nonInteractiveAsker} from '../../source/app/asker.js';
 import {answersFromOptions, runSetupStep, type FlowResult} from '../../source/app/flows.js';
 import {Session} from '../../source/app/session.js';
@@ -101,7 +102,8 @@ describe('setup twice, then undo, on a Linux Ollama host under systemd', () => {
 		expect(journal.runs.map((r) => r.id)).toEqual([firstRun.id]);
 		expect(journal.runs[0]?.command).toBe('setup');
 		expect(journal.runs[0]?.commands).toEqual([
-			{argv: ['sudo', 'install', '-D', '-m', '0644', staging(h), LINUX_DROPIN], undo: ['sudo', 'rm', '-f', LINUX_DROPIN], step: 'ollama-remote-access'},
+			// The guard: undo reverses the install only while the drop-in still holds what the wizard installed.
+			{argv: ['sudo', 'install', '-D', '-m', '0644', staging(h), LINUX_DROPIN], undo: ['sudo', 'rm', '-f', LINUX_DROPIN], step: 'ollama-remote-access', guard: {path: LINUX_DROPIN, hash: contentHash('[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0:11434"\n')}},
 			{argv: ['sudo', 'systemctl', 'daemon-reload'], undo: null, step: 'ollama-remote-access'},
 			{argv: ['sudo', 'systemctl', 'restart', 'ollama'], undo: null, step: 'ollama-remote-access'},
 		]);
