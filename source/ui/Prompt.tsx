@@ -1,12 +1,15 @@
 /**
- * The pending question, inside Ink with @inkjs/ui: text (PasswordInput when secret), select, confirm,
- * and a note dismissed with Enter. Validation errors show inline; the asker's promise settles on answer.
+ * The pending question, inside Ink: text (our LineEditor, masked when secret; see line-edit.ts for
+ * its keys), select and confirm (@inkjs/ui), and a note dismissed with Enter. Validation errors show
+ * inline; the asker's promise settles on answer. Esc in a text field is the App's (skip or back).
  */
-import {useCallback, useRef, useState} from 'react';
+import {useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import {ConfirmInput, PasswordInput, Select, TextInput} from '@inkjs/ui';
+import {ConfirmInput, Select} from '@inkjs/ui';
 import type {SelectQuestion, TextQuestion} from '../app/asker.js';
 import type {InkAsker, PendingQuestion} from './ink-asker.js';
+import {LineEditor} from './LineEditor.js';
+import {answerOf, type LineState} from './line-edit.js';
 
 export interface PromptProps {
 	pending: PendingQuestion;
@@ -17,11 +20,10 @@ export interface PromptProps {
 
 function TextPrompt({id, question, asker, inputActive}: {id: number; question: TextQuestion; asker: InkAsker; inputActive: boolean}) {
 	const [error, setError] = useState<string | null>(null);
-	// A paste that ends in a newline arrives as one chunk and lands in the field: treat it as Enter,
-	// and remount the field (new key) with the cleaned text when the value is refused.
-	const [field, setField] = useState({key: 0, value: question.default});
-	const submit = (raw: string) => {
-		const value = raw.trim() === '' && question.default !== undefined ? question.default : raw.trim();
+	// Enter: the trimmed line, or the default (shown as a placeholder) when the line is blank. A
+	// refused value stays in the field, with the sentence under it, until the next edit.
+	const submit = (line: LineState) => {
+		const value = answerOf(line, question.default);
 		const problem = question.validate?.(value) ?? null;
 		if (problem) {
 			setError(problem);
@@ -30,27 +32,18 @@ function TextPrompt({id, question, asker, inputActive}: {id: number; question: T
 		asker.answer(id, value);
 		return true;
 	};
-	const latest = useRef({submit, secret: question.secret});
-	latest.current = {submit, secret: question.secret};
-	// Stable: @inkjs/ui calls onChange from an effect that depends on its identity.
-	const onChange = useCallback((value: string) => {
-		if (!/[\r\n]/.test(value)) {
-			setError(null);
-			return;
-		}
-		const clean = value.replace(/[\r\n]+/g, '');
-		if (!latest.current.submit(clean)) setField((f) => ({key: f.key + 1, value: latest.current.secret ? undefined : clean}));
-	}, []);
 	return (
 		<Box flexDirection="column">
 			<Text bold>? {question.message}</Text>
 			<Box>
 				<Text color="cyan">› </Text>
-				{question.secret ? (
-					<PasswordInput key={field.key} isDisabled={!inputActive} onSubmit={submit} onChange={onChange} />
-				) : (
-					<TextInput key={field.key} isDisabled={!inputActive} defaultValue={field.value} onSubmit={submit} onChange={onChange} />
-				)}
+				<LineEditor
+					isActive={inputActive}
+					placeholder={question.default}
+					{...(question.secret ? {mask: '*'} : {})}
+					onSubmit={submit}
+					onChange={() => setError(null)}
+				/>
 			</Box>
 			{error ? <Text color="red">✗ {error}</Text> : null}
 		</Box>
