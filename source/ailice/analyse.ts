@@ -68,6 +68,8 @@ export interface Analysis {
 	info: string[];
 	inputs: Record<string, unknown>;
 	data: Record<string, unknown>;
+	/** Every file this analysis read (so a later look can tell whether any of them changed). */
+	read: string[];
 }
 
 const CONFIG = "AIlice's config.json";
@@ -119,6 +121,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		info: [],
 		inputs: {configPath: loc.path, provider},
 		data: {configPath: loc.path, provider},
+		read: [loc.path],
 	};
 	const stop = (p: Problem): Analysis => ({...out, problem: p, actions: []});
 
@@ -235,6 +238,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	const chatHistoryPath = own(mergedDoc, 'chatHistoryPath');
 	const overlayPath = ailiceOverlayPath(ctx, chatHistoryPath);
 	out.data.overlayPath = overlayPath;
+	out.read.push(overlayPath);
 	const ot = await readTarget(ctx, overlayPath, OVERLAY);
 	if (!ot.ok) out.warnings.push(`${ot.problem} It was not updated; if it names the ${provider} provider, its baseURL overrides config.json's (ailice.md §7).`);
 	else if (ot.exists) {
@@ -261,6 +265,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	let keyMode: number | null = null;
 	if (a.serviceKeyFile) {
 		const given = resolveUserPath(ctx, a.serviceKeyFile);
+		out.read.push(given);
 		const kf = await readServiceKeyFile(ctx, given);
 		if (!kf.ok) return stop({summary: `${kf.problem} Nothing was changed.`, details: [], cause: 'service-key'});
 		const expiry = keyExpiryProblem(kf.expiresAt, ctx.clock.now());
@@ -291,6 +296,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	if (a.envFile) {
 		const envPath = resolveUserPath(ctx, a.envFile);
 		out.data.envFile = envPath;
+		out.read.push(envPath);
 		const et = await readTarget(ctx, envPath, 'The .env file');
 		if (!et.ok) return stop({summary: `${et.problem} Nothing was changed.`, details: [], cause: 'env-path'});
 		// This .env is the one `docker run --env-file .env` hands to entrypoint.sh (step 5), so it holds

@@ -82,28 +82,30 @@ export function scanStructure(text: string): Structure {
 	// next string in an object is a key.
 	const frames: {keys: Map<string, number> | null; expectKey: boolean}[] = [];
 	let duplicate: Structure['duplicate'] = null;
-	const n = text.length;
-	for (let i = 0; i < n; i++) {
+	// Jump from one structural character to the next (whitespace, numbers and words are skipped by
+	// the regular expression engine, not character by character here).
+	const next = /["{}[\],]/g;
+	for (let m = next.exec(text); m; m = next.exec(text)) {
+		const i = m.index;
 		const c = text.charCodeAt(i);
 		if (c === QUOTE) {
-			let j = i + 1;
-			let escaped = false;
-			for (; j < n; j++) {
-				const d = text.charCodeAt(j);
-				if (d === BACKSLASH) {
-					escaped = true;
-					j++;
-				} else if (d === QUOTE) break;
+			// The closing quote: the next one not preceded by an odd number of backslashes.
+			let j = text.indexOf('"', i + 1);
+			while (j > 0 && text.charCodeAt(j - 1) === BACKSLASH) {
+				let k = j - 1;
+				while (k > i && text.charCodeAt(k) === BACKSLASH) k--;
+				if ((j - 1 - k) % 2 === 0) break;
+				j = text.indexOf('"', j + 1);
 			}
+			if (j < 0) j = text.length;
 			const top = frames[frames.length - 1];
 			if (top?.keys && top.expectKey) {
 				top.expectKey = false;
 				if (!duplicate) {
-					const raw = text.slice(i, j + 1);
-					let key = raw.slice(1, -1);
-					if (escaped) {
+					let key = text.slice(i + 1, j);
+					if (key.includes('\\')) {
 						try {
-							key = JSON.parse(raw) as string;
+							key = JSON.parse(text.slice(i, j + 1)) as string;
 						} catch {
 							// not valid JSON: JSON.parse reports it
 						}
@@ -113,13 +115,13 @@ export function scanStructure(text: string): Structure {
 					else top.keys.set(key, i);
 				}
 			}
-			i = j;
+			next.lastIndex = j + 1;
 		} else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
 			if (frames.length >= MAX_DEPTH) return {tooDeepAt: i, duplicate};
 			frames.push({keys: c === 0x7b ? new Map() : null, expectKey: true});
 		} else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
 			frames.pop();
-		} else if (c === 0x2c /* , */) {
+		} else {
 			const top = frames[frames.length - 1];
 			if (top?.keys) top.expectKey = true;
 		}
@@ -208,14 +210,16 @@ function skipWs(text: string, i: number): number {
 	return i;
 }
 
-/** `i` at an opening quote: the index after the closing one. */
+/** `i` at an opening quote: the index after the closing one (not preceded by an odd run of backslashes). */
 function stringEnd(text: string, i: number): number {
-	for (let j = i + 1; j < text.length; j++) {
-		const c = text.charCodeAt(j);
-		if (c === BACKSLASH) j++;
-		else if (c === QUOTE) return j + 1;
+	let j = text.indexOf('"', i + 1);
+	while (j > 0 && text.charCodeAt(j - 1) === BACKSLASH) {
+		let k = j - 1;
+		while (k > i && text.charCodeAt(k) === BACKSLASH) k--;
+		if ((j - 1 - k) % 2 === 0) break;
+		j = text.indexOf('"', j + 1);
 	}
-	return text.length;
+	return j < 0 ? text.length : j + 1;
 }
 
 /** `i` at the start of a value: the index after it (iterative, any depth). */
@@ -224,13 +228,15 @@ function valueEnd(text: string, i: number): number {
 	if (c === QUOTE) return stringEnd(text, i);
 	if (c === 0x7b || c === 0x5b) {
 		let depth = 0;
-		for (let j = i; j < text.length; j++) {
-			const d = text.charCodeAt(j);
-			if (d === QUOTE) j = stringEnd(text, j) - 1;
+		const next = /["{}[\]]/g;
+		next.lastIndex = i;
+		for (let m = next.exec(text); m; m = next.exec(text)) {
+			const d = text.charCodeAt(m.index);
+			if (d === QUOTE) next.lastIndex = stringEnd(text, m.index);
 			else if (d === 0x7b || d === 0x5b) depth++;
-			else if (d === 0x7d || d === 0x5d) {
+			else {
 				depth--;
-				if (depth === 0) return j + 1;
+				if (depth === 0) return m.index + 1;
 			}
 		}
 		return text.length;

@@ -115,16 +115,36 @@ export function minimalConfig(spec: ProviderSpec): MergeResult {
 }
 
 /** Edits JSON text in place (keeping every other byte), recording a readable line per change. */
-function textEditor(before: string) {
+/**
+ * Edits JSON text in place (keeping every other byte), recording a readable line per change. When
+ * `doc` (the parsed text) is given, the same change is made to it, so the merged document exists
+ * without parsing the merged text again.
+ */
+function textEditor(before: string, doc?: JsonObject) {
 	const fmt = detectFormatting(before);
 	const changes: string[] = [];
 	let text = before;
 	const set = (parts: string[], current: unknown, value: unknown) => {
 		if (jsonEqual(current, value)) return;
 		text = setJsonValue(text, parts, value, fmt);
+		if (doc) setPath(doc, parts, value);
 		changes.push(current === undefined ? `${label(parts)}: added` : `${label(parts)}: ${showValue(current)} → ${showValue(value)}`);
 	};
 	return {set, changes, text: () => text};
+}
+
+/** `doc[parts…] = value`, creating the missing objects on the way (own properties only). */
+function setPath(doc: JsonObject, parts: string[], value: unknown): void {
+	let node = doc;
+	for (const key of parts.slice(0, -1)) {
+		let next = own(node, key);
+		if (!isPlainObject(next)) {
+			next = {};
+			setOwn(node, key, next);
+		}
+		node = next as JsonObject;
+	}
+	setOwn(node, parts.at(-1) ?? '', value);
 }
 
 /** The parsed document, from the caller when it parsed `before` already (so a file is parsed once). */
@@ -137,8 +157,9 @@ function docOf(before: string, parsedDoc: unknown, what: string): unknown {
 
 /**
  * Merges the provider into existing config.json text (which must parse; see parseStrictJson).
- * `parsedDoc` is `before` already parsed by the caller (it is not changed). Throws
- * ConfigShapeError when the top level or `models` has a type AIlice would crash on.
+ * `parsedDoc` is `before` already parsed by the caller: it becomes the merged document (changed in
+ * place, and returned as `doc`), so a large file is parsed once. Throws ConfigShapeError when the
+ * top level or `models` has a type AIlice would crash on.
  */
 export function mergeAiliceConfig(before: string | null, spec: ProviderSpec, parsedDoc?: unknown): MergeResult {
 	if (spec.models.length === 0) throw new Error('mergeAiliceConfig needs at least one model');
@@ -146,7 +167,7 @@ export function mergeAiliceConfig(before: string | null, spec: ProviderSpec, par
 	const doc = docOf(before, parsedDoc, 'config.json');
 	if (!isPlainObject(doc)) throw new ConfigShapeError('the top level of config.json is not a JSON object (AIlice raises TypeError on it)', '(top level)');
 
-	const editor = textEditor(before);
+	const editor = textEditor(before, doc);
 	const {set, changes} = editor;
 
 	const models = own(doc, 'models');
@@ -194,13 +215,10 @@ export function mergeAiliceConfig(before: string | null, spec: ProviderSpec, par
 		else set(['agentModelConfig'], agents, {DEFAULT: defaultId});
 	}
 
-	// The edit must mean exactly the intended document: the merged text is parsed once, here, and
-	// that value is handed on (the caller validates it; nothing parses the text again).
-	const text = editor.text();
-	if (changes.length === 0) return {text, changes, keys, defaultId, doc};
-	const check = parseStrictJson(text);
-	if (!check.ok) throw new Error(`internal error: the merged config.json does not parse (line ${check.line}, column ${check.column})`);
-	return {text, changes, keys, defaultId, doc: check.value};
+	// `doc` is now the merged document (each text edit was made to it too). That the text means
+	// exactly this document is checked where it counts: after the write, the step's verification
+	// reads the file back, parses it and finds nothing left to change.
+	return {text: editor.text(), changes, keys, defaultId, doc};
 }
 
 export interface OverlaySpec {

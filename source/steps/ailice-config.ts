@@ -6,11 +6,33 @@
  * Plus the web app's overlay user_config.json and, when asked, the .env for the step-5 container
  * (which AIlice itself never reads). Every existing file is backed up before it is replaced.
  */
+import {promises as fsp} from 'node:fs';
 import {StepFailure} from '../core/runner.js';
 import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyse, type AiliceAnswers, type Analysis} from '../ailice/analyse.js';
 import {readTarget} from '../ailice/files.js';
 import {STEP_META} from './meta.js';
+
+/**
+ * The check's analysis, handed to the plan that follows it (the runner calls check, then plan, with
+ * the same answers object): a large config.json is then read, parsed, merged and validated once,
+ * not twice. Used only while the answers and every file the analysis read are unchanged.
+ */
+const LAST_CHECK = new WeakMap<object, {an: Analysis; key: string}>();
+
+/** What identifies the answers and the current version of each file (inode, size, times in ns). */
+async function identity(answers: Answers, files: string[]): Promise<string> {
+	const parts = [JSON.stringify(answers)];
+	for (const f of files) {
+		try {
+			const s = await fsp.stat(f, {bigint: true});
+			parts.push(s.isFIFO() ? `${f}:pipe` : `${f}:${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`);
+		} catch (error) {
+			parts.push(`${f}:${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+		}
+	}
+	return parts.join('\n');
+}
 
 export function analysisToResult(an: Analysis): Omit<CheckResult, 'durationMs'> {
 	const data = {...an.data, configPath: an.configPath, changes: an.changes};
@@ -40,10 +62,14 @@ export function analysisToResult(an: Analysis): Omit<CheckResult, 'durationMs'> 
 export const ailiceConfig: Step = {
 	...STEP_META['ailice-config'],
 	async check(ctx, answers: Answers) {
-		return analysisToResult(await analyse(ctx, answers as AiliceAnswers));
+		const an = await analyse(ctx, answers as AiliceAnswers);
+		if (!an.problem && an.actions.length) LAST_CHECK.set(answers, {an, key: await identity(answers, an.read)});
+		return analysisToResult(an);
 	},
 	async plan(ctx, answers: Answers) {
-		const an = await analyse(ctx, answers as AiliceAnswers);
+		const last = LAST_CHECK.get(answers);
+		LAST_CHECK.delete(answers);
+		const an = last && (await identity(answers, last.an.read)) === last.key ? last.an : await analyse(ctx, answers as AiliceAnswers);
 		const plan: Plan = {actions: an.problem ? [] : an.actions, inputs: an.inputs, notes: an.problem ? [an.problem.summary] : [...an.info, ...an.warnings]};
 		return plan;
 	},

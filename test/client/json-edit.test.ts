@@ -6,7 +6,8 @@
  */
 import {applyEdits, format, modify} from 'jsonc-parser';
 import {describe, expect, it} from 'vitest';
-import {detectFormatting, jsonEdit, setJsonValue} from '../../source/ailice/json.js';
+import {detectFormatting, jsonEdit, parseStrictJson, scanStructure, setJsonValue} from '../../source/ailice/json.js';
+import {mergeAiliceConfig} from '../../source/ailice/merge.js';
 
 /**
  * The former implementation: jsonc-parser's modify (a tree of the whole text), then format of the
@@ -79,5 +80,35 @@ describe('setJsonValue without a parse tree', () => {
 		const after = JSON.parse(big.slice(0, add.offset) + add.content + big.slice(add.offset)) as {models: Record<string, unknown>};
 		expect(Object.keys(after.models).slice(-2)).toEqual(['p1999', 'ollama']);
 		expect(after.models.p1999).toEqual((JSON.parse(big) as {models: Record<string, unknown>}).models.p1999);
+	});
+});
+
+describe('one parse per file', () => {
+	it('the merge changes the parsed document along with the text: its doc is exactly the merged text parsed (values and key order)', () => {
+		const spec = {provider: 'ollama', baseURL: 'http://h:11434/v1', models: [{name: 'llama3.2:latest', contextWindow: 8192}, {name: 'x', contextWindow: 2048}], setDefault: true};
+		for (const [layout, text] of Object.entries(DOCS)) {
+			const parsed = parseStrictJson(text);
+			if (!parsed.ok) throw new Error(layout);
+			const merged = mergeAiliceConfig(text, spec, parsed.value);
+			expect(JSON.stringify(merged.doc), layout).toBe(JSON.stringify(JSON.parse(merged.text)));
+			expect(merged.changes.length).toBeGreaterThan(0);
+			// Merging the result again changes nothing.
+			const again = mergeAiliceConfig(merged.text, spec);
+			expect(again.changes, layout).toEqual([]);
+			expect(again.text).toBe(merged.text);
+		}
+	});
+
+	it('the structure scan reads strings as JSON does: escaped quotes and runs of backslashes', () => {
+		// Keys written by JSON.stringify, so every escape is exactly what JSON means.
+		const two = (k1: string, k2: string) => `{${JSON.stringify(k1)}: 1, ${JSON.stringify(k2)}: 2}`;
+		expect(scanStructure(two('a\\', 'a\\')).duplicate).toMatchObject({key: 'a\\'});
+		expect(scanStructure(two('a"', 'a"')).duplicate).toMatchObject({key: 'a"'});
+		expect(scanStructure(two('a\\"}{', 'a\\"}{')).duplicate).toMatchObject({key: 'a\\"}{'});
+		expect(scanStructure(two('a\\', 'a')).duplicate).toBeNull();
+		const values = `{"k": ${JSON.stringify('"{[')}, "k2": ${JSON.stringify('\\')}, "k": 3}`;
+		expect(scanStructure(values).duplicate).toMatchObject({key: 'k', firstOffset: 1});
+		expect(scanStructure('{"k": "}", "j": {"k": 1}}')).toEqual({tooDeepAt: -1, duplicate: null});
+		expect(scanStructure('[{"a": 1}, {"a": 2}]')).toEqual({tooDeepAt: -1, duplicate: null});
 	});
 });
