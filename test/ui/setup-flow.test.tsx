@@ -1,3 +1,4 @@
+import {contentHash} from '../../source/core/owned-part.js';
 import {afterEach, describe, expect, it} from 'vitest';
 import {existsSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -102,10 +103,11 @@ describe('commands without a screen of their own in the Ink UI', () => {
 			command: 'undo',
 			role: 'client',
 			steps: sixSteps(),
-			journal: {schemaVersion: 1, role: 'client', updatedAt: at, steps: {}, runs: [{id: 'run1', at, files: [{path: created, backup: null, created: true}], commands: [], undone: false}], card: null},
+			// As the runner records it: the hash of what the wizard wrote (unchanged since, so undo may remove it).
+			journal: {schemaVersion: 1, role: 'client', updatedAt: at, steps: {}, runs: [{id: 'run1', at, files: [{path: created, backup: null, created: true, hash: contentHash('x\n')}], commands: [], undone: false}], card: null},
 		});
 		let frame = await waitForFrame(app, (f) => f.includes('? Apply the 1 change(s)'));
-		expect(frame).toMatch(/› · .*Undo the last run/);
+		expect(frame).toMatch(/› · .*Undo a run/);
 		expect(frame).toContain('Plan (not applied yet):');
 		expect(frame).toContain(created);
 		expect(frame).not.toMatch(/Step 0/);
