@@ -201,6 +201,7 @@ describe('text field: keys arriving as a person (or a paste) sends them', () => 
 		await expect(erased.answer).resolves.toBe('ollama');
 	});
 
+	/* eslint-disable no-control-regex -- the test reads the terminal styles of the frame */
 	it('the placeholder is drawn dim with the cursor on its first character; typed text is not dim', async () => {
 		// The test run has colour off (FORCE_COLOR=0): turn styles on for this frame only.
 		const level = chalk.level;
@@ -219,6 +220,7 @@ describe('text field: keys arriving as a person (or a paste) sends them', () => 
 			chalk.level = level;
 		}
 	});
+	/* eslint-enable no-control-regex */
 
 	it('a long paste ending in a newline submits it whole; the field stays one row and scrolls', async () => {
 		const long = `http://${'x'.repeat(240)}.example:11434`;
