@@ -92,6 +92,34 @@ export const configSchema = z.looseObject({
 	chatHistoryPath: z.string({message: 'chatHistoryPath must be a string'}).optional(),
 });
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * True only when `p` passes providerSchema: every rule checked directly, without the schema's copies
+ * (false means "let the schema look", never "invalid").
+ */
+export function plainlyValidProvider(p: unknown): boolean {
+	if (!isRecord(p)) return false;
+	const wrapper = p.modelWrapper;
+	if (typeof wrapper !== 'string' || !(WRAPPERS as readonly string[]).includes(wrapper)) return false;
+	if (!(p.apikey === undefined || p.apikey === null || typeof p.apikey === 'string')) return false;
+	if (!(p.baseURL === undefined || p.baseURL === null || typeof p.baseURL === 'string')) return false;
+	if (['AModelChatGPT', 'AModelAnthropic', 'AModelMistral'].includes(wrapper) && !Object.hasOwn(p, 'apikey')) return false;
+	if (['AModelChatGPT', 'AModelAnthropic'].includes(wrapper) && !Object.hasOwn(p, 'baseURL')) return false;
+	const list = p.modelList;
+	if (!isRecord(list)) return false;
+	const formatters: readonly string[] = wrapper === 'AModelChatGPT' ? CHATGPT_FORMATTERS : FORMATTERS;
+	for (const key of Object.keys(list)) {
+		const m = list[key];
+		if (!isRecord(m)) return false;
+		if (typeof m.formatter !== 'string' || !formatters.includes(m.formatter)) return false;
+		if (typeof m.contextWindow !== 'number' || !Number.isSafeInteger(m.contextWindow) || m.contextWindow <= 0) return false;
+		if (typeof m.systemAsUser !== 'boolean') return false;
+		if (m.args !== undefined && (!isRecord(m.args) || FORBIDDEN_ARGS.some((k) => Object.hasOwn(m.args as object, k)))) return false;
+	}
+	return true;
+}
+
 export interface Finding {
 	/** Dotted path, e.g. `models.ollama.baseURL`. */
 	path: string;
@@ -133,6 +161,9 @@ export function validateAiliceConfig(value: unknown, ourProvider: string): Valid
 	const cfg = value as Record<string, unknown>;
 	const models = (cfg.models ?? {}) as Record<string, unknown>;
 	for (const [name, provider] of Object.entries(models)) {
+		// Another provider that plainly follows the rules needs no schema run (a large config has
+		// thousands); anything else gets the schema's exact findings.
+		if (name !== ourProvider && plainlyValidProvider(provider)) continue;
 		const schema = name === ourProvider ? ollamaProviderSchema : providerSchema;
 		const r = schema.safeParse(provider);
 		if (!r.success) (name === ourProvider ? errors : warnings).push(...findingsOf(r.error, ['models', name]));
