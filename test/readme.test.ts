@@ -20,8 +20,8 @@ describe('README', () => {
 		for (const c of COMMANDS) for (const f of COMMAND_FLAGS[c]) expect(FLAGS[f], `${c} --${f}`).toBeDefined();
 	});
 
-	it('documents the exit codes 0, 1, 2 and 130', () => {
-		for (const code of ['| 0 |', '| 1 |', '| 2 |', '| 130 |']) expect(readme).toContain(code);
+	it('documents the exit codes 0, 1, 2, 129 and 130', () => {
+		for (const code of ['| 0 |', '| 1 |', '| 2 |', '| 129 |', '| 130 |']) expect(readme).toContain(code);
 	});
 
 	it('gives the two fresh-clone commands, and CI runs exactly the README test command', () => {
