@@ -32,9 +32,12 @@ export interface HttpOptions {
 	method?: 'GET' | 'POST' | 'HEAD' | 'DELETE';
 	headers?: Record<string, string>;
 	body?: string;
-	/** Connect and response-headers timeout, ms. */
+	/**
+	 * request(): the whole exchange (connect, headers and the complete body) ends within
+	 * max(timeoutMs, bodyTimeoutMs), however slowly the server sends. stream(): the headers within timeoutMs.
+	 */
 	timeoutMs: number;
-	/** Total time allowed for the body once headers arrived (default: timeoutMs). */
+	/** stream(): the whole body within this many ms once headers arrived (default: timeoutMs). */
 	bodyTimeoutMs?: number;
 	/** Stop reading after this many bytes (the response is then marked truncated). */
 	maxBodyBytes?: number;
