@@ -148,15 +148,15 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	if (url.loopback && a.ollamaOnThisMachine === false) {
 		return stop({
 			summary: `${url.host} is this machine, but this is the AIlice side and Ollama runs on another machine: AIlice would look for Ollama here.`,
-			details: ['Use the Twingate Resource alias the Ollama host published in step 3, e.g. http://ollama.internal:11434 (seed-corrections #18).'],
+			details: ['Use the Twingate Resource alias the Ollama host published in step 3, e.g. http://ollama.internal:11434.'],
 			cause: 'loopback',
 			remediation: {text: 'Pass --url with the Resource alias, or --card with the connection card from step 3.'},
 		});
 	}
 	if (url.loopback && a.role === 'client' && a.ollamaOnThisMachine === undefined) {
-		out.warnings.push(`${url.host} is this machine: right only if Ollama runs here too; through Twingate use the Resource alias (seed-corrections #18).`);
+		out.warnings.push(`${url.host} is this machine: right only if Ollama runs here too; through Twingate use the Resource alias.`);
 	}
-	if (url.cgnat) out.warnings.push(`${url.host} is a 100.64.0.0/10 tunnel handle that only means something on the machine that assigned it; use the Resource alias instead (seed-corrections #13–15, #19).`);
+	if (url.cgnat) out.warnings.push(`${url.host} is a 100.64.0.0/10 tunnel handle that only means something on the machine that assigned it; use the Resource alias instead.`);
 	const live = await fetchModels(ctx, url, a.timeoutMs);
 	if (!live.ok) {
 		const d = live.diagnosis;
@@ -173,7 +173,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		return stop({summary: `${d.message} Nothing was changed.`, details: resolved.missing.length > 1 ? [`Also missing: ${resolved.missing.slice(1).join(', ')}`] : [], cause: 'model-missing', remediation: {text: d.fix}});
 	}
 	for (const n of resolved.names) {
-		if (live.value.cloud.includes(n)) out.warnings.push(`${n} is a cloud model: it runs on ollama.com under the server owner's account, not on the server (seed-corrections #39).`);
+		if (live.value.cloud.includes(n)) out.warnings.push(`${n} is a cloud model: it runs on ollama.com under the server owner's account, not on the server.`);
 	}
 
 	const cap = a.contextWindow ?? DEFAULT_CONTEXT_CAP;
@@ -189,7 +189,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		const cw = length === null ? cap : Math.min(length, cap);
 		if (length === null) out.warnings.push(`The server does not report a context length for ${name}; contextWindow is set to ${cap}.`);
 		else if (length < cap) out.info.push(`${name}: contextWindow ${cw} (the model's maximum; ${cap} asked).`);
-		else out.info.push(`${name}: contextWindow ${cw} (capped from the model's ${length}; AIlice does not send it to Ollama, keep it ≤ the server's real context, ailice.md §8).`);
+		else out.info.push(`${name}: contextWindow ${cw} (capped from the model's ${length}; AIlice does not send it to Ollama, keep it ≤ the server's real context).`);
 		specs.push({name, contextWindow: cw});
 		setOwn(windows, name, cw);
 	}
@@ -218,19 +218,19 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 			kind: 'file',
 			path: loc.path,
 			why: target.exists
-				? `Set the ${provider} provider (AModelChatGPT, apikey "ollama", baseURL ${url.openaiBase}) and its models; every other key stays as it was (ailice.md §3, §11).`
-				: `Create a minimal valid config.json with the ${provider} provider (ailice.md §11); AIlice fills in its defaults on first start.`,
+				? `Set the ${provider} provider (AModelChatGPT, apikey "ollama", baseURL ${url.openaiBase}) and its models; every other key stays as it was.`
+				: `Create a minimal valid config.json with the ${provider} provider; AIlice fills in its defaults on first start.`,
 			before: target.exists ? target.text : null,
 			after: merged.text,
 			...(target.exists ? {} : {mode: 0o600}),
 		});
 		out.changes.push(...merged.changes.map((c) => `config.json: ${c}`));
 	}
-	if (setDefault) out.info.push(`modelID and agentModelConfig.DEFAULT: ${merged.defaultId} (AIlice's own default points at OpenRouter; ailice.md §6).`);
+	if (setDefault) out.info.push(`modelID and agentModelConfig.DEFAULT: ${merged.defaultId} (AIlice's own default points at OpenRouter).`);
 	else {
 		const id = own(mergedDoc, 'modelID');
 		if (id !== merged.defaultId) {
-			out.info.push(`The default model was left as it was${typeof id === 'string' && id ? ` (${id})` : ' (AIlice’s default points at OpenRouter)'}; start AIlice with --modelID=${merged.defaultId}, or pass --set-default (ailice.md §6).`);
+			out.info.push(`The default model was left as it was${typeof id === 'string' && id ? ` (${id})` : ' (AIlice’s default points at OpenRouter)'}; start AIlice with --modelID=${merged.defaultId}, or pass --set-default.`);
 		}
 	}
 
@@ -240,7 +240,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 	out.data.overlayPath = overlayPath;
 	out.read.push(overlayPath);
 	const ot = await readTarget(ctx, overlayPath, OVERLAY);
-	if (!ot.ok) out.warnings.push(`${ot.problem} It was not updated; if it names the ${provider} provider, its baseURL overrides config.json's (ailice.md §7).`);
+	if (!ot.ok) out.warnings.push(`${ot.problem} It was not updated; if it names the ${provider} provider, its baseURL overrides config.json's.`);
 	else if (ot.exists) {
 		const op = parseStrictJson(ot.text);
 		// A repeated key (or absurd nesting) is refused: the web app reads the last of two keys, the
@@ -328,7 +328,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		}
 		const oldSecret = Boolean(envValue(et.exists ? et.text : null, 'TWINGATE_SERVICE_KEY'));
 		const newSecret = Boolean(envValue(env.text, 'TWINGATE_SERVICE_KEY'));
-		const why = `OLLAMA_BASE_URL, OLLAMA_TUNNEL_TYPE, AILICE_MODELS, AILICE_PROVIDER${keyFile ? `, TWINGATE_SERVICE_KEY_FILE (${CONTAINER_KEY_PATH}, where docker run mounts the key) and TWINGATE_SERVICE_KEY_HOST_FILE (the key on this machine)` : newSecret ? ', TWINGATE_SERVICE_KEY' : ''} for the step-5 container entrypoint (docker run --env-file). AIlice itself reads no .env (ailice.md §9); every other line stays.${oldSecret ? ' The old file holds a service key: its backup next to it is readable by you only (mode 0600).' : ''}`;
+		const why = `OLLAMA_BASE_URL, OLLAMA_TUNNEL_TYPE, AILICE_MODELS, AILICE_PROVIDER${keyFile ? `, TWINGATE_SERVICE_KEY_FILE (${CONTAINER_KEY_PATH}, where docker run mounts the key) and TWINGATE_SERVICE_KEY_HOST_FILE (the key on this machine)` : newSecret ? ', TWINGATE_SERVICE_KEY' : ''} for the step-5 container entrypoint (docker run --env-file). AIlice itself reads no .env; every other line stays.${oldSecret ? ' The old file holds a service key: its backup next to it is readable by you only (mode 0600).' : ''}`;
 		if (env.text !== (et.text ?? '') || !et.exists) {
 			out.actions.push({kind: 'file', path: envPath, why, before: et.exists ? et.text : null, after: env.text, ...(newSecret || !et.exists ? {mode: 0o600} : {}), ...(newSecret || oldSecret ? {secret: true} : {})});
 			out.changes.push(`.env: ${env.changed.length ? env.changed.join(', ') : 'created'}`);
@@ -371,7 +371,7 @@ async function inspectExisting(ctx: Ctx, out: Analysis, doc: unknown, provider: 
 			...out,
 			problem: {
 				summary: `There is no ${CONFIG} at ${out.configPath} yet, so AIlice has no Ollama provider.`,
-				details: ['AIlice writes its defaults there on first start (ailice.md §3); the wizard writes a minimal valid one (§11).'],
+				details: ['AIlice writes its defaults there on first start; the wizard writes a minimal valid one.'],
 				cause: 'not-configured',
 				remediation: {text: 'Run: ollama-tunnel-wizard configure-ailice --url http://<alias>:11434 --model <name> --set-default'},
 			},
@@ -410,7 +410,7 @@ async function inspectExisting(ctx: Ctx, out: Analysis, doc: unknown, provider: 
 			return {
 				...out,
 				problem: {
-					summary: `${OVERLAY} at ${overlayPath} sets ${provider}.baseURL to ${JSON.stringify(op.baseURL)}, which overrides config.json's ${JSON.stringify(p.baseURL)} in the web app (ailice.md §7).`,
+					summary: `${OVERLAY} at ${overlayPath} sets ${provider}.baseURL to ${JSON.stringify(op.baseURL)}, which overrides config.json's ${JSON.stringify(p.baseURL)} in the web app.`,
 					details: [],
 					cause: 'overlay-stale',
 					remediation: {text: 'Run configure-ailice again: it updates the overlay too.'},

@@ -196,7 +196,7 @@ export function validateAiliceConfig(value: unknown, ourProvider: string): Valid
 			const entry = services[s];
 			return typeof entry !== 'object' || entry === null || typeof (entry as {addr?: unknown}).addr !== 'string';
 		});
-		if (missing.length) warnings.push({path: 'services', message: `is partial (no addr for ${missing.join(', ')}); AIlice then fails at startup. Better leave services out (ailice.md §3).`});
+		if (missing.length) warnings.push({path: 'services', message: `is partial (no addr for ${missing.join(', ')}); AIlice then fails at startup. Better leave services out.`});
 	}
 	return {errors, warnings};
 }

@@ -102,7 +102,7 @@ export async function analyseDeploy(ctx: Ctx, a: DeployAnswers): Promise<DeployA
 		hostKeyFile,
 	};
 	const files: {name: string; content: string; mode: number; why: string}[] = [
-		{name: 'Dockerfile', content: dockerfile(), mode: 0o644, why: 'Installs the official Twingate Linux Client (APT repository), Python, AIlice and this wizard (twingate.md §6.1, ailice.md §10).'},
+		{name: 'Dockerfile', content: dockerfile(), mode: 0o644, why: 'Installs the official Twingate Linux Client (APT repository), Python, AIlice and this wizard.'},
 		{name: 'entrypoint.sh', content: entrypointSh(), mode: 0o755, why: 'Key → /etc/twingate/service_key.json (0600), twingate setup --headless, twingate start, bounded wait for "online", configure-ailice, exec ailice.'},
 		{name: '.env.example', content: envExample(spec), mode: 0o644, why: 'Every variable of entrypoint.sh, explained (no secrets in it).'},
 		{name: 'README.md', content: readme(spec), mode: 0o644, why: 'How to build and run it, and the limits.'},
