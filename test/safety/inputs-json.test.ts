@@ -150,6 +150,16 @@ describe('bytes that are not UTF-8', () => {
 		expect(userFiles(h.home)).toEqual(before);
 	});
 
+	it("the web app's overlay with invalid UTF-8 is never rewritten: config.json is set, the overlay stays byte for byte, and a warning names it", async () => {
+		const overlayRel = path.join('.local', 'share', 'ailice', '0', 'user_config.json');
+		const overlay = Buffer.concat([Buffer.from('{"models": {"ollama": {"baseURL": "http://old:11434/v1", "note": "caf'), Buffer.from([0xe9]), Buffer.from('"}}}\n')]);
+		const h = home('{"temperature": 0}\n', {[overlayRel]: overlay});
+		const r = await run(h.home);
+		expect(`${r.stdout}${r.stderr}`).toMatch(/Warning: The web app's overlay user_config\.json at .* is not valid UTF-8 text: the byte 0xE9 at line 1, column 70 .* It was not updated/);
+		expect(readFileSync(path.join(h.home, overlayRel)).equals(overlay)).toBe(true);
+		expect((JSON.parse(readFileSync(h.file, 'utf8')) as {models: Record<string, unknown>}).models.ollama).toMatchObject({baseURL: `${fake.server().url}/v1`});
+	});
+
 	it('valid UTF-8 (accents, emoji, a BOM-free file) is kept byte for byte around the edit', async () => {
 		const text = '{\n  "userName": "José 🦙",\n  "temperature": 0\n}\n';
 		const h = home(text);
