@@ -14,7 +14,7 @@ import {answerOf, type LineState} from './line-edit.js';
 export interface PromptProps {
 	pending: PendingQuestion;
 	asker: InkAsker;
-	/** False when stdin cannot go raw: inputs are disabled (ux-anchors §4.3). */
+	/** False when stdin cannot go raw: the inputs are drawn but take no keys. */
 	inputActive: boolean;
 }
 
