@@ -8,8 +8,11 @@
 //   - the real thing: node dist/cli.js configure-ailice --url <fake Ollama> --model llama3.2 --yes --json
 //   - the floor: a minimal node script that reads the file, JSON.parse, sets one key, JSON.stringify,
 //     writes it back;
-// and prints the median wall time of each, their ratio, and the peak memory (max RSS) of each, with
-// the CLI's extra memory over the floor as a multiple of the file size.
+//   - step 4 alone: the same check → plan → apply → verify through the runner, bundled from source
+//     with esbuild, without the CLI's views, NDJSON events, log or journal (what the step itself
+//     costs, apart from what is drawn or recorded around it);
+// and prints the median wall time of each, their ratio to the floor, and the peak memory (max RSS)
+// of each, with the extra memory over the floor as a multiple of the file size.
 // Goals at 20 MB: time ≤ 3× the floor, extra memory ≤ 4× the file size.
 //
 // A small Ollama stand-in (node:http, /api/tags and /api/show) runs in this process; the runs are
@@ -23,6 +26,7 @@ import {Buffer} from 'node:buffer';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'cli.js');
@@ -97,6 +101,35 @@ function measure(argv, env) {
 	});
 }
 
+// Step 4 alone, bundled from source (real files, real HTTP, no views, log or journal).
+const stepOnly = path.join(work, 'step-only.mjs');
+await build({
+	stdin: {
+		contents: `
+import {SecretRegistry} from './source/core/context.ts';
+import {createFileSystem, createHttpClient, createNetProbe, realClock} from './source/core/real-context.ts';
+import {EventBus} from './source/core/events.ts';
+import {runStep} from './source/core/runner.ts';
+import {ailiceConfig} from './source/steps/ailice-config.ts';
+const [file, url] = process.argv.slice(2);
+const controller = new AbortController();
+const ctx = {run: async () => ({exitCode: 1, stdout: '', stderr: '', durationMs: 0, timedOut: false, notFound: true}), http: createHttpClient(controller.signal), net: createNetProbe(controller.signal), fs: createFileSystem(realClock), clock: realClock, log: {log: () => undefined}, platform: process.platform, env: {}, home: process.env.HOME, cwd: process.cwd(), signal: controller.signal, secrets: new SecretRegistry(), dryRun: false, progress: () => undefined};
+const out = await runStep(ailiceConfig, ctx, {mode: 'apply', answers: {url, models: ['llama3.2'], ailiceConfig: file}, bus: new EventBus()});
+if (!out.applied || !['ok', 'warn'].includes(out.result.status)) { console.error(out.result.summary); process.exit(1); }
+`,
+		resolveDir: root,
+		loader: 'ts',
+	},
+	outfile: stepOnly,
+	bundle: true,
+	platform: 'node',
+	format: 'esm',
+	target: 'node20.19',
+	mainFields: ['module', 'main'],
+	banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
+	logLevel: 'error',
+});
+
 const MINIMAL = `
 import {readFileSync, writeFileSync} from 'node:fs';
 const file = process.argv[1];
@@ -117,6 +150,8 @@ for (const [label, bytes, runs] of [
 	const size = statSync(source).size;
 	const cliTimes = [];
 	const cliRss = [];
+	const stepTimes = [];
+	const stepRss = [];
 	const minTimes = [];
 	const minRss = [];
 	for (let i = 0; i < runs; i++) {
@@ -136,6 +171,12 @@ for (const [label, bytes, runs] of [
 		cliRss.push(r.maxRssKb);
 
 		copyFileSync(source, file);
+		const st = await measure([process.execPath, stepOnly, file, url], env);
+		if (st.code !== 0) throw new Error(`step 4 alone failed on the ${label} config: ${st.err}`);
+		stepTimes.push(st.seconds);
+		stepRss.push(st.maxRssKb);
+
+		copyFileSync(source, file);
 		const m = await measure([process.execPath, '--input-type=module', '-e', MINIMAL, file, url], {});
 		if (m.code !== 0) throw new Error(`the minimal script failed: ${m.err}`);
 		minTimes.push(m.seconds);
@@ -143,20 +184,28 @@ for (const [label, bytes, runs] of [
 		rmSync(home, {recursive: true, force: true});
 	}
 	const t = median(cliTimes);
+	const s = median(stepTimes);
 	const f = median(minTimes);
 	const rc = Math.max(...cliRss);
+	const rs = Math.max(...stepRss);
 	const rf = Math.max(...minRss);
-	rows.push({label, size, t, f, rc, rf});
-	console.log(
-		`${label.padEnd(6)} ${(size / 1024 / 1024).toFixed(2).padStart(6)} MiB  configure-ailice ${(t * 1000).toFixed(0).padStart(5)} ms vs minimal ${(f * 1000).toFixed(0).padStart(5)} ms = ${(t / f).toFixed(2)}×  ` +
-			`peak RSS ${mib(rc).toFixed(0)} MiB vs ${mib(rf).toFixed(0)} MiB: extra ${mib(rc - rf).toFixed(0)} MiB = ${((rc - rf) * 1024 / size).toFixed(2)}× the file (${runs} runs)`,
-	);
+	rows.push({label, size, t, s, f, rc, rs, rf});
+	const line = (what, time, rss) =>
+		`  ${what.padEnd(22)} ${(time * 1000).toFixed(0).padStart(6)} ms = ${(time / f).toFixed(2).padStart(5)}×   peak RSS ${mib(rss).toFixed(0).padStart(4)} MiB, extra ${mib(rss - rf).toFixed(0).padStart(4)} MiB = ${(((rss - rf) * 1024) / size).toFixed(2)}× the file`;
+	console.log(`${label} config (${(size / 1024 / 1024).toFixed(2)} MiB, median of ${runs} runs; minimal script ${(f * 1000).toFixed(0)} ms, peak RSS ${mib(rf).toFixed(0)} MiB):`);
+	console.log(line('configure-ailice --json', t, rc));
+	console.log(line('step 4 alone', s, rs));
 }
 const big = rows.at(-1);
 if (big) {
-	const ratio = big.t / big.f;
-	const extra = ((big.rc - big.rf) * 1024) / big.size;
-	console.log(`\nGoals at 20 MB: time ≤ 3× (${ratio.toFixed(2)}×: ${ratio <= 3 ? 'met' : 'NOT met'}), extra memory ≤ 4× the file size (${extra.toFixed(2)}×: ${extra <= 4 ? 'met' : 'NOT met'}).`);
+	for (const [what, time, rss] of [
+		['configure-ailice', big.t, big.rc],
+		['step 4 alone', big.s, big.rs],
+	]) {
+		const ratio = time / big.f;
+		const extra = ((rss - big.rf) * 1024) / big.size;
+		console.log(`Goals at 20 MB, ${what}: time ≤ 3× (${ratio.toFixed(2)}×: ${ratio <= 3 ? 'met' : 'NOT met'}), extra memory ≤ 4× the file size (${extra.toFixed(2)}×: ${extra <= 4 ? 'met' : 'NOT met'}).`);
+	}
 	console.log(`Peak memory from ${TIME ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}.`);
 }
 server.close();

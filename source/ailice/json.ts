@@ -65,23 +65,27 @@ export function lineColumn(text: string, offset: number): {line: number; column:
 export interface Structure {
 	/** Offset of the first `{` or `[` deeper than MAX_DEPTH, or -1. */
 	tooDeepAt: number;
-	/** The first key that repeats within one object: the key, where it is, and where it first was. */
+	/** The first key that repeats within one object: the key, where it is, and where it first was (null when not looked for). */
 	duplicate: {key: string; offset: number; firstOffset: number} | null;
+	/** How many keys the text writes, over all objects. */
+	keys: number;
 }
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /**
- * One iterative pass over the text (no recursion, so any depth is safe): the nesting depth and the
- * first duplicate key. Keys are compared as Python compares them, after decoding escapes
- * (`"a"` and `"\u0061"` are the same key). Meaningful for valid JSON; harmless on anything else.
+ * One iterative pass over the text (no recursion, so any depth is safe): the nesting depth, the
+ * number of keys and, with `findDuplicates`, the first duplicate key. Keys are compared as Python
+ * compares them, after decoding escapes (`"a"` and `"\u0061"` are the same key). Meaningful for
+ * valid JSON; harmless on anything else.
  */
-export function scanStructure(text: string): Structure {
+export function scanStructure(text: string, findDuplicates = true): Structure {
 	// One frame per open object or array: the keys seen so far (null for an array) and whether the
 	// next string in an object is a key.
 	const frames: {keys: Map<string, number> | null; expectKey: boolean}[] = [];
 	let duplicate: Structure['duplicate'] = null;
+	let keys = 0;
 	// Jump from one structural character to the next (whitespace, numbers and words are skipped by
 	// the regular expression engine, not character by character here).
 	const next = /["{}[\],]/g;
@@ -101,7 +105,8 @@ export function scanStructure(text: string): Structure {
 			const top = frames[frames.length - 1];
 			if (top?.keys && top.expectKey) {
 				top.expectKey = false;
-				if (!duplicate) {
+				keys++;
+				if (findDuplicates && !duplicate) {
 					let key = text.slice(i + 1, j);
 					if (key.includes('\\')) {
 						try {
@@ -117,8 +122,8 @@ export function scanStructure(text: string): Structure {
 			}
 			next.lastIndex = j + 1;
 		} else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-			if (frames.length >= MAX_DEPTH) return {tooDeepAt: i, duplicate};
-			frames.push({keys: c === 0x7b ? new Map() : null, expectKey: true});
+			if (frames.length >= MAX_DEPTH) return {tooDeepAt: i, duplicate, keys};
+			frames.push({keys: c !== 0x7b ? null : findDuplicates ? new Map() : NO_KEYS, expectKey: true});
 		} else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
 			frames.pop();
 		} else {
@@ -126,7 +131,30 @@ export function scanStructure(text: string): Structure {
 			if (top?.keys) top.expectKey = true;
 		}
 	}
-	return {tooDeepAt: -1, duplicate};
+	return {tooDeepAt: -1, duplicate, keys};
+}
+
+/** Marks an object frame when keys are only counted. */
+const NO_KEYS = new Map<string, number>();
+
+/** How many keys the parsed value holds, over all objects (no recursion). */
+function countKeys(value: unknown): number {
+	let n = 0;
+	const stack: unknown[] = [value];
+	while (stack.length) {
+		const v = stack.pop();
+		if (typeof v !== 'object' || v === null) continue;
+		if (Array.isArray(v)) {
+			for (const x of v) if (typeof x === 'object' && x !== null) stack.push(x);
+			continue;
+		}
+		for (const k in v) {
+			n++;
+			const x = (v as Record<string, unknown>)[k];
+			if (typeof x === 'object' && x !== null) stack.push(x);
+		}
+	}
+	return n;
 }
 
 function shortKey(key: string): string {
@@ -135,7 +163,9 @@ function shortKey(key: string): string {
 }
 
 export function parseStrictJson(text: string): StrictParse {
-	const structure = scanStructure(text);
+	// First only depth and the number of keys (cheap); a key repeated in one object makes the parsed
+	// value hold fewer keys than the text writes, and only then is the duplicate looked for.
+	const structure = scanStructure(text, false);
 	if (structure.tooDeepAt >= 0) {
 		const where = lineColumn(text, structure.tooDeepAt);
 		return {ok: false, kind: 'depth', ...where, message: `objects and lists are nested more than ${MAX_DEPTH} levels deep here; no AIlice setting is nested like that, so the file is damaged or is not AIlice's config`};
@@ -158,7 +188,7 @@ export function parseStrictJson(text: string): StrictParse {
 		const where = lineColumn(text, pos === undefined ? 0 : Number(pos));
 		return {ok: false, kind: 'syntax', ...where, message: 'invalid JSON'};
 	}
-	const dup = structure.duplicate;
+	const dup = countKeys(value) === structure.keys ? null : scanStructure(text, true).duplicate;
 	if (dup) {
 		const where = lineColumn(text, dup.offset);
 		const first = lineColumn(text, dup.firstOffset);

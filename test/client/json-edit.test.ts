@@ -108,7 +108,11 @@ describe('one parse per file', () => {
 		expect(scanStructure(two('a\\', 'a')).duplicate).toBeNull();
 		const values = `{"k": ${JSON.stringify('"{[')}, "k2": ${JSON.stringify('\\')}, "k": 3}`;
 		expect(scanStructure(values).duplicate).toMatchObject({key: 'k', firstOffset: 1});
-		expect(scanStructure('{"k": "}", "j": {"k": 1}}')).toEqual({tooDeepAt: -1, duplicate: null});
-		expect(scanStructure('[{"a": 1}, {"a": 2}]')).toEqual({tooDeepAt: -1, duplicate: null});
+		expect(scanStructure('{"k": "}", "j": {"k": 1}}')).toMatchObject({tooDeepAt: -1, duplicate: null});
+		expect(scanStructure('[{"a": 1}, {"a": 2}]')).toMatchObject({tooDeepAt: -1, duplicate: null, keys: 2});
+		// parseStrictJson counts keys first and looks for the duplicate only when the counts differ.
+		expect(parseStrictJson('{"a": {"b": 1, "c": [{"d": 1}]}, "__proto__": {"x": 1}}')).toMatchObject({ok: true});
+		expect(parseStrictJson('{"a": {"b": 1, "c": [{"d": 1, "d": 2}]}}')).toMatchObject({ok: false, kind: 'duplicate', line: 1, column: 31});
+		expect(parseStrictJson('{"__proto__": 1, "__proto__": 2}')).toMatchObject({ok: false, kind: 'duplicate', column: 18});
 	});
 });
