@@ -85,6 +85,11 @@ export async function acquireLock(target: string, opts: LockOptions = {}): Promi
 			}
 			if (Date.now() - started >= waitMs) {
 				const owner = await readOwner(target);
+				// The holder may be between taking the lock and naming itself (or releasing it): a moment more.
+				if (!owner && Date.now() - started < waitMs + 1500) {
+					await new Promise((r) => setTimeout(r, 100));
+					continue;
+				}
 				throw new LockError(`${what} is in use by ${describeOwner(owner)}; wait for it to finish and run the wizard again (nothing was changed).`, target);
 			}
 			await new Promise((r) => setTimeout(r, Math.min(250, 50 * (attempt + 1))));

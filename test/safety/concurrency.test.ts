@@ -33,8 +33,7 @@ describe('concurrent runs', () => {
 				const name = names[i] ?? '';
 				if (r.code === 0) landed.push(name);
 				else {
-					expect(r.code).toBe(1);
-					expect(r.stdout + r.stderr).toMatch(/is in use by another run of the wizard \(process \d+/);
+					expect({name, code: r.code, output: r.stdout + r.stderr}).toMatchObject({code: 1, output: expect.stringMatching(/is in use by another run of the wizard \(process \d+/)});
 					refused.push(name);
 				}
 			});
