@@ -157,7 +157,8 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		out.warnings.push(`${url.host} is this machine: right only if Ollama runs here too; through Twingate use the Resource alias.`);
 	}
 	if (url.cgnat) out.warnings.push(`${url.host} is a 100.64.0.0/10 tunnel handle that only means something on the machine that assigned it; use the Resource alias instead.`);
-	const live = await fetchModels(ctx, url, a.timeoutMs);
+	// Read once per run: the flag check before the step and the step's check, plan and verification share it.
+	const live = await fetchModels(ctx, url, a.timeoutMs, {run: a, step: ctx});
 	if (!live.ok) {
 		const d = live.diagnosis;
 		return stop({summary: `The model list could not be read from ${url.origin}: ${d.message} Nothing was changed.`, details: [], cause: d.cause, remediation: {text: d.fix, commands: d.commands}});

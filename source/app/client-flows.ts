@@ -115,7 +115,7 @@ async function askAiliceConfig(session: Session, asker: Asker, setup: boolean): 
 		a.ollamaOnThisMachine = await asker.confirm({message: `${u.url.host} is this machine. Does Ollama run on this same machine as AIlice?`, flag: '--url', default: false});
 	}
 	if (!hasModels(a)) {
-		const live = await fetchModels(session.ctx, u.url, a.timeoutMs);
+		const live = await fetchModels(session.ctx, u.url, a.timeoutMs, {run: session.answers});
 		// Unreachable: step 4's check explains the cause; nothing to pick from here.
 		if (!live.ok) return;
 		const local = live.value.local;
@@ -230,7 +230,7 @@ async function checkModelsOnServer(session: Session): Promise<void> {
 	const wanted = a.models && a.models.length ? a.models : a.model ? [a.model] : a.cardModels ?? [];
 	const u = a.url ? parseOllamaUrl(a.url) : null;
 	if (!u?.ok || wanted.length === 0) return;
-	const live = await fetchModels(session.ctx, u.url, a.timeoutMs);
+	const live = await fetchModels(session.ctx, u.url, a.timeoutMs, {run: session.answers});
 	if (!live.ok) return; // the step explains the network cause (exit 1)
 	const r = resolveModelNames(live.value, wanted);
 	if (!r.ok) {

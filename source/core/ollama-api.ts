@@ -60,17 +60,28 @@ export function isCloudModel(m: TagsModel): boolean {
 	return Boolean(m.remote_host) || /(-cloud|:cloud)$/i.test(m.name);
 }
 
-/** Ollama's name normalisation: `name` means `name:latest`; lookup is case-insensitive. */
-export function normaliseModelName(name: string): string {
-	const trimmed = name.trim();
-	const lastSegment = trimmed.split('/').pop() ?? trimmed;
-	return (lastSegment.includes(':') ? trimmed : `${trimmed}:latest`).toLowerCase();
+/**
+ * Ollama's lookup key for a model name, and nothing more: a name without a tag (in its last path
+ * segment) means `name:latest`, and letters compare case-insensitively. Only ASCII letters are
+ * folded (Ollama's names are ASCII) and nothing is trimmed, so `llama3.2:latest ` (trailing space)
+ * or `llama3.2\u00a0` (no-break space) never stands for `llama3.2`. The one implementation for the
+ * whole wizard (step 4, the connection test, the doctor).
+ */
+export function ollamaNameKey(name: string): string {
+	const slash = name.lastIndexOf('/');
+	const tagged = name.indexOf(':', slash + 1) >= 0 ? name : `${name}:latest`;
+	return tagged.replace(/[A-Z]+/g, (c) => c.toLowerCase());
 }
 
-export function findModel(models: string[], wanted: string): string | undefined {
-	const key = normaliseModelName(wanted);
-	return models.find((m) => normaliseModelName(m) === key);
+/** The server's name for `wanted`: the exact name when listed, else the one with the same lookup key. */
+export function matchModel(names: readonly string[], wanted: string): string | undefined {
+	if (names.includes(wanted)) return wanted;
+	const key = ollamaNameKey(wanted);
+	return names.find((n) => ollamaNameKey(n) === key);
 }
+
+/** The listed name `wanted` stands for (see {@link matchModel}). */
+export const findModel: (models: readonly string[], wanted: string) => string | undefined = matchModel;
 
 /** `model_info.*.context_length` from /api/show. */
 export function contextLengthOf(show: z.infer<typeof showReply>): number | null {

@@ -2,10 +2,15 @@
  * Security checks on the AIlice side (seed-guide "Security Best Practices", done properly):
  * the service key file's mode and age, and a .env holding a secret that git would commit.
  * The key is read only to learn its expiry; it is registered as a secret before anything else.
+ * Both files are read with the wizard's safe reader: a named pipe, a device such as /dev/zero or a
+ * socket (or a link to one) is refused with a sentence before it is opened, so doctor never waits
+ * or reads forever, and invalid UTF-8 is refused, never read as U+FFFD.
  */
 import path from 'node:path';
 import {parse as parseDotenv} from 'dotenv';
 import type {Ctx} from '../core/context.js';
+import {readTarget} from '../ailice/files.js';
+import {MAX_KEY_BYTES} from '../deploy/service-key.js';
 import type {CheckOutcome, DoctorCheck} from './types.js';
 
 export const DEFAULT_KEY_FILE = '/etc/twingate/service_key.json';
@@ -25,12 +30,12 @@ export const keyFileCheck: DoctorCheck = {
 		const file = keyFilePath(ctx, input.serviceKeyFile);
 		const st = await ctx.fs.stat(file);
 		if (!st) return {status: 'skipped', detail: `no service key file at ${file}`};
-		let text: string | null;
-		try {
-			text = await ctx.fs.readText(file);
-		} catch (error) {
-			return {status: 'skipped', detail: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); run doctor as its owner to check it`};
-		}
+		// A mounted key may be a link; a pipe the shell opened for this process (<(cat key.json)) is read once.
+		const t = await readTarget(ctx, file, 'The service key file', {input: true, openPipe: true, maxBytes: MAX_KEY_BYTES});
+		// A key file doctor may not read (root's, in /etc) is not checked; anything else refused is a finding.
+		if (!t.ok) return {status: st.isFile && /permission denied/.test(t.problem) ? 'skipped' : 'warn', detail: t.problem};
+		if (!t.exists) return {status: 'skipped', detail: `no service key file at ${file}`};
+		const text = t.text;
 		ctx.secrets.add(text);
 		if ((st.mode & 0o077) !== 0) {
 			return {
@@ -63,8 +68,10 @@ export const envFileCheck: DoctorCheck = {
 	required: false,
 	async run(ctx): Promise<CheckOutcome> {
 		const file = path.join(ctx.cwd, '.env');
-		const text = await ctx.fs.readText(file).catch(() => null);
-		if (text === null) return {status: 'skipped', detail: 'no .env in this folder'};
+		const t = await readTarget(ctx, file, 'The .env file', {input: true});
+		if (!t.ok) return {status: 'warn', detail: t.problem};
+		if (!t.exists) return {status: 'skipped', detail: 'no .env in this folder'};
+		const text = t.text;
 		const values = parseDotenv(text);
 		const secretNames = Object.keys(values).filter((k) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k) && !/_FILE$/.test(k) && values[k]);
 		for (const k of secretNames) ctx.secrets.add(values[k]);

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import {NetError, type Ctx} from '../core/context.js';
-import {isCloudModel, tagsReply, versionReply} from '../core/ollama-api.js';
+import {isCloudModel, TAGS_MAX_BYTES, tagsReply, versionReply} from '../core/ollama-api.js';
+import {sizeReached} from '../core/connection-test.js';
 import {parseSystemctlIsActive, type SystemdActiveState} from '../parsers/docker.js';
 import {parseLaunchctlPrint, type LaunchctlService} from '../parsers/launchctl.js';
 import {parseLsofListeners, parseSsListeners, summariseListeners, type ListenerSummary} from '../parsers/listeners.js';
@@ -215,8 +216,13 @@ export async function localVersion(ctx: Ctx, host = '127.0.0.1', port = OLLAMA_P
 
 export interface LocalInfo {
 	version: string | null;
-	/** Local model names (cloud entries left out, seed-corrections #39); null when /api/tags did not answer. */
+	/** Local model names (cloud entries left out: they run on ollama.com); null when /api/tags did not answer or was too large. */
 	models: string[] | null;
+	/**
+	 * Why the list is missing when the server did answer: a list longer than the wizard reads, e.g.
+	 * "/api/tags is too large to read (19.3 MiB, more than the 16 MiB the wizard reads)". null otherwise.
+	 */
+	modelsProblem: string | null;
 }
 
 /** `/api/version` and `/api/tags` of the local server. */
@@ -224,14 +230,20 @@ export async function localInfo(ctx: Ctx, host = '127.0.0.1', port = OLLAMA_PORT
 	const base = `http://${hostForUrl(host)}:${port}`;
 	const version = await localVersion(ctx, host, port, timeoutMs);
 	let models: string[] | null = null;
+	let modelsProblem: string | null = null;
 	try {
-		const r = await ctx.http.request(`${base}/api/tags`, {timeoutMs, maxBodyBytes: 2 * 1024 * 1024});
-		const p = tagsReply.safeParse(JSON.parse(r.text));
-		if (r.status === 200 && p.success) models = (p.data.models ?? []).filter((m) => !isCloudModel(m)).map((m) => m.name);
+		// The same limit as every other read of the list: 16 MiB, well over 10,000 models.
+		const r = await ctx.http.request(`${base}/api/tags`, {timeoutMs, maxBodyBytes: TAGS_MAX_BYTES});
+		if (r.truncated) {
+			modelsProblem = `/api/tags is too large to read (${sizeReached(r, TAGS_MAX_BYTES)})`;
+		} else {
+			const p = tagsReply.safeParse(JSON.parse(r.text));
+			if (r.status === 200 && p.success) models = (p.data.models ?? []).filter((m) => !isCloudModel(m)).map((m) => m.name);
+		}
 	} catch {
 		/* not answering */
 	}
-	return {version, models};
+	return {version, models, modelsProblem};
 }
 
 export type Holder = 'app' | 'brew' | 'agent' | 'systemd' | 'other';

@@ -205,11 +205,13 @@ interface Ctx {
 type JsonObject = Record<string, unknown>;
 type Kind = 'chat' | 'generate' | 'openai';
 
-/** Ollama's lookup key: `name` means `name:latest`, compared case-insensitively. */
+/**
+ * Ollama's lookup key: `name` means `name:latest`, ASCII letters compared case-insensitively, and
+ * nothing else (no trimming, no Unicode folding), so a listed `llama3.2:latest ` is not `llama3.2`.
+ */
 export function normaliseName(name: string): string {
-	const trimmed = name.trim();
-	const last = trimmed.split('/').pop() ?? trimmed;
-	return (last.includes(':') ? trimmed : `${trimmed}:latest`).toLowerCase();
+	const last = name.split('/').pop() ?? name;
+	return (last.includes(':') ? name : `${name}:latest`).replace(/[A-Z]+/g, (c) => c.toLowerCase());
 }
 
 function isCloud(m: FakeModel): boolean {
@@ -221,7 +223,7 @@ function familyOf(m: FakeModel): string {
 }
 
 function digestOf(m: FakeModel): string {
-	return KNOWN_DIGESTS[m.name] ?? createHash('sha256').update(m.name).digest('hex');
+	return (Object.hasOwn(KNOWN_DIGESTS, m.name) ? KNOWN_DIGESTS[m.name] : undefined) ?? createHash('sha256').update(m.name).digest('hex');
 }
 
 function sizeOf(m: FakeModel): number {
@@ -231,7 +233,7 @@ function sizeOf(m: FakeModel): number {
 }
 
 function modifiedOf(m: FakeModel): string {
-	return KNOWN_MODIFIED[m.name] ?? DEFAULT_MODIFIED;
+	return (Object.hasOwn(KNOWN_MODIFIED, m.name) ? KNOWN_MODIFIED[m.name] : undefined) ?? DEFAULT_MODIFIED;
 }
 
 function detailsOf(m: FakeModel): JsonObject {
