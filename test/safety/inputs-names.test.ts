@@ -7,8 +7,6 @@
  * clean --model.
  */
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
-import http from 'node:http';
-import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {matchModel, ollamaNameKey} from '../../source/ailice/models.js';
@@ -19,44 +17,34 @@ import {startFakeOllama, type FakeOllama} from '../support/fake-ollama.js';
 import {configPathOf, folderState, jsonSummary, makeCtx, runBuiltCli, runClientStep, snapshotCli, writeConfig} from '../client/helpers.js';
 
 const BUILTINS = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'] as const;
-/**
- * A minimal Ollama (/api/tags, /api/show) serving the built-in names exactly so (no tag), as an odd
- * or hostile server may list them. (test/support's fake looks its digests up by name in a plain
- * object, so it answers 500 for these very names.)
- */
-async function startNamesServer(names: string[]): Promise<{url: string; close: () => Promise<void>}> {
-	const server = http.createServer((req, res) => {
-		let body = '';
-		req.on('data', (d: Buffer) => (body += d.toString()));
-		req.on('end', () => {
-			res.setHeader('content-type', 'application/json; charset=utf-8');
-			if (req.url === '/api/tags') {
-				res.end(JSON.stringify({models: names.map((name) => ({name, model: name, size: 1000, digest: 'd'.repeat(64), details: {family: 'llama', parameter_size: '1B'}}))}));
-			} else if (req.url === '/api/show') {
-				const wanted = (JSON.parse(body) as {model?: string}).model;
-				if (!names.includes(wanted ?? '')) {
-					res.statusCode = 404;
-					res.end(JSON.stringify({error: `model '${wanted}' not found`}));
-				} else res.end(JSON.stringify({details: {family: 'llama'}, model_info: {'llama.context_length': wanted === 'llama3.2:latest' ? 8192 : 4096}, capabilities: ['completion']}));
-			} else {
-				res.statusCode = 404;
-				res.end('404 page not found');
-			}
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const port = (server.address() as AddressInfo).port;
-	return {url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve()))};
-}
-
-let names: {url: string; close: () => Promise<void>};
+let names: FakeOllama;
 const fake = {server: () => names};
 let cli = '';
 beforeAll(async () => {
-	names = await startNamesServer(['llama3.2:latest', ...BUILTINS]);
+	// The shared fake Ollama, serving the built-in names exactly so (no tag), as an odd or hostile
+	// server may list them; its per-name tables are looked up as own properties only.
+	names = await startFakeOllama({models: [{name: 'llama3.2:latest', contextLength: 8192}, ...BUILTINS.map((name) => ({name, contextLength: 4096}))]});
 	cli = await snapshotCli();
 	return () => names.close();
 }, 60_000);
+
+describe('the fake Ollama itself serves built-in names', () => {
+	it('/api/tags answers 200 with every built-in name, and /api/show finds each', async () => {
+		const tags = await fetch(`${names.url}/api/tags`);
+		expect(tags.status).toBe(200);
+		const listed = ((await tags.json()) as {models: {name: string; digest: string; modified_at: string}[]}).models;
+		expect(listed.map((m) => m.name)).toEqual(['llama3.2:latest', ...BUILTINS]);
+		for (const m of listed) {
+			expect(m.digest).toMatch(/^[0-9a-f]{64}$/);
+			expect(typeof m.modified_at).toBe('string');
+		}
+		for (const name of BUILTINS) {
+			const show = await fetch(`${names.url}/api/show`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({model: name})});
+			expect(show.status, name).toBe(200);
+			expect(((await show.json()) as {model_info: Record<string, unknown>}).model_info['llama.context_length']).toBe(4096);
+		}
+	});
+});
 
 const configOf = (home: string) => path.join(home, '.config', 'ailice', 'config.json');
 type Doc = {models: Record<string, {baseURL: string; modelList: Record<string, {contextWindow: number}>}>; modelID?: string};
