@@ -3,14 +3,35 @@
  * other line, comment and blank line stays exactly as it was, and new variables are appended.
  * Values are read with the `dotenv` package so "already set to this" is judged as dotenv reads it.
  *
- * AIlice itself reads no .env (ailice.md §9, seed-corrections #40): these variables are for the
- * container entrypoint of step 5 (`docker run --env-file`, which takes values verbatim, so the
- * wizard writes unquoted values whenever it can).
+ * AIlice itself reads no .env and no OLLAMA_* variable (its settings live in
+ * config.json, https://github.com/myshell-ai/AIlice): these variables are for the container
+ * entrypoint of step 5 (`docker run --env-file`, which takes values verbatim, so the wizard writes
+ * unquoted values whenever it can).
  */
 import {parse as parseDotenv} from 'dotenv';
 
 const ENTRY = /^(\s*)(export\s+)?([A-Za-z_][\w.-]*)\s*=\s*(.*)$/;
-export const ENV_HEADER = '# Added by ollama-tunnel-wizard. AIlice itself reads no .env (ailice.md §9); these are for the step-5 container entrypoint.';
+export const ENV_HEADER = '# Added by ollama-tunnel-wizard. AIlice itself reads no .env; these are for the step-5 container entrypoint.';
+/**
+ * The header as earlier versions wrote it into users' files: still recognised as the wizard's own
+ * line, so such a file gets no second header and undo still removes it. Never written any more.
+ */
+export const OLD_ENV_HEADERS: readonly string[] = ['# Added by ollama-tunnel-wizard. AIlice itself reads no .env (ailice.md §9); these are for the step-5 container entrypoint.'];
+
+/** Whether a line is the wizard's header comment, in its current or an older wording. */
+export function isEnvHeader(line: string): boolean {
+	return line === ENV_HEADER || OLD_ENV_HEADERS.includes(line);
+}
+
+/** Whether a text holds the wizard's header, in any wording. */
+export function hasEnvHeader(text: string): boolean {
+	return text.includes(ENV_HEADER) || OLD_ENV_HEADERS.some((h) => text.includes(h));
+}
+
+/** The index of the wizard's header line among `lines`, or -1. */
+export function envHeaderIndex(lines: readonly string[]): number {
+	return lines.findIndex(isEnvHeader);
+}
 
 export interface EnvEntry {
 	key: string;
@@ -109,7 +130,7 @@ export function mergeDotenv(before: string | null, set: Record<string, string | 
 	}
 	const added = Object.entries(set).filter(([k, v]) => v !== null && v !== undefined && !present.has(k)) as [string, string][];
 	if (added.length) {
-		if (!out.includes(ENV_HEADER)) {
+		if (envHeaderIndex(out) < 0) {
 			if (out.length && out[out.length - 1]?.trim() !== '') out.push('');
 			out.push(ENV_HEADER);
 		}

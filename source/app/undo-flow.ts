@@ -11,7 +11,7 @@
  * its check said before the run.
  */
 import {modify, applyEdits} from 'jsonc-parser';
-import {mergeDotenv, envEntries, ENV_HEADER} from '../ailice/dotenv.js';
+import {mergeDotenv, envEntries, envHeaderIndex, hasEnvHeader} from '../ailice/dotenv.js';
 import {detectFormatting, setJsonValue} from '../ailice/json.js';
 import {SCHEMA_VERSION} from '../core/events.js';
 import {EXIT} from '../core/exit-codes.js';
@@ -76,9 +76,9 @@ export function revertEnvPart(current: string, base: string | null, keys: string
 	for (const k of keys) set[k] = was.get(k) ?? null;
 	let text = mergeDotenv(current, set).text;
 	// The wizard's own comment line goes too when none of its variables is left.
-	if (base === null || !base.includes(ENV_HEADER)) {
+	if (base === null || !hasEnvHeader(base)) {
 		const lines = text.split('\n');
-		const i = lines.indexOf(ENV_HEADER);
+		const i = envHeaderIndex(lines);
 		if (i >= 0 && !keys.some((k) => envEntries(text).some((e) => e.key === k))) {
 			lines.splice(i, 1);
 			if (i > 0 && lines[i - 1] === '' && (lines[i] === undefined || lines[i] === '')) lines.splice(i - 1, 1);

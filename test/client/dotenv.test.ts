@@ -8,6 +8,7 @@ import path from 'node:path';
 import {parse} from 'dotenv';
 import {describe, expect, it} from 'vitest';
 import {ENV_HEADER, envEntries, formatEnvValue, mergeDotenv} from '../../source/ailice/dotenv.js';
+import {revertEnvPart} from '../../source/app/undo-flow.js';
 import {ailiceConfig} from '../../source/steps/ailice-config.js';
 import {backupsOf, makeCtx, runClientStep, useFakeOllama} from './helpers.js';
 
@@ -58,6 +59,25 @@ OLLAMA_TUNNEL_TYPE=twingate
 			['OLLAMA_BASE_URL', 3, 3],
 			['MULTI', 5, 6],
 		]);
+	});
+
+	it('keeps recognising the header line earlier versions wrote: no second header, and undo removes it', () => {
+		// Exactly as versions up to 0.1.0 wrote it into users' .env files.
+		const old = '# Added by ollama-tunnel-wizard. AIlice itself reads no .env (ailice.md \u00a79); these are for the step-5 container entrypoint.';
+		expect(ENV_HEADER).not.toBe(old);
+		expect(ENV_HEADER).not.toMatch(/\.md|\u00a7/);
+		const before = `A=1\n\n${old}\nOLLAMA_TUNNEL_TYPE=twingate\n`;
+		const r = mergeDotenv(before, {OLLAMA_BASE_URL: 'http://ollama.internal:11434'});
+		expect(r.text).toBe(`${before}OLLAMA_BASE_URL=http://ollama.internal:11434\n`);
+		expect(r.text).not.toContain(ENV_HEADER);
+		// Undo of a run that created both variables: the old header goes with them.
+		expect(revertEnvPart(r.text, 'A=1\n', ['OLLAMA_TUNNEL_TYPE', 'OLLAMA_BASE_URL'])).toBe('A=1\n');
+		// The current header is removed the same way.
+		const fresh = mergeDotenv('A=1\n', {OLLAMA_TUNNEL_TYPE: 'twingate'}).text;
+		expect(fresh).toBe(`A=1\n\n${ENV_HEADER}\nOLLAMA_TUNNEL_TYPE=twingate\n`);
+		expect(revertEnvPart(fresh, 'A=1\n', ['OLLAMA_TUNNEL_TYPE'])).toBe('A=1\n');
+		// A header that was already there before the run (old wording) stays.
+		expect(revertEnvPart(r.text, `A=1\n\n${old}\nOLLAMA_TUNNEL_TYPE=twingate\n`, ['OLLAMA_BASE_URL'])).toBe(before);
 	});
 
 	it('writes JSON unquoted when dotenv and docker --env-file read it the same, else quotes or refuses', () => {
