@@ -61,7 +61,7 @@ interface LatencyEvidence {
 	p95: number;
 }
 
-/** The guide's "Monitor latency", measured: through the tunnel, against 127.0.0.1, and the difference. */
+/** Latency, measured: through the tunnel, against 127.0.0.1, and the difference. */
 export function perfReport(records: CheckRecord[]): Record<string, unknown> | null {
 	const remote = records.find((r) => r.id === 'network.test')?.evidence;
 	const local = records.find((r) => r.id === 'perf.local')?.evidence;

@@ -1,7 +1,7 @@
 /**
  * What steps 1–3 ask on the Ollama host, independent of the view (Ink, --plain prompts, or the
  * non-interactive path that exits 2 naming the flag). Answers given as flags are never asked again.
- * Order (seed-corrections "What the wizard therefore does" §1–§3): topology first, then the Connector's
+ * Order: topology first, then the Connector's
  * network and tokens (masked; never stored), the alias, the Resource checklist; then the method with
  * its reasons and the bind with the security warning; then the alias for the card.
  */
@@ -142,14 +142,14 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 			message: ctx.platform === 'darwin' ? 'Also install and start the Twingate app on this Mac? (optional)' : 'Also use the Twingate client on this machine? (optional)',
 			flag: '--twingate-client',
 			choices: [
-				{value: 'skip', name: 'No', description: 'Serving Ollama needs the Connector, not the client (seed-corrections #2, #5).'},
+				{value: 'skip', name: 'No', description: 'Serving Ollama needs the Connector, not the client.'},
 				{value: 'use', name: 'Yes', description: 'Only if this machine must itself reach Resources, e.g. to test through the tunnel.'},
 			],
 			default: 'skip',
 		});
 	}
 
-	// The login happens in the client's own UI: offer to go on without waiting for it (issue 3 "with a way to skip").
+	// The login happens in the client's own UI: offer to go on without waiting for it (with a way to skip).
 	if (a.twingateClient === 'use' && a.twingateClientWait === undefined && asker.interactive && !a.simulated) {
 		const seconds = (CLIENT_WAIT_TRIES * CLIENT_WAIT_MS) / 1000;
 		a.twingateClientWait = await asker.confirm({
@@ -179,7 +179,7 @@ export async function interviewRemoteAccess(session: Session, asker: Asker): Pro
 	if (state && state.installs.length === 0) return; // the check says how to install Ollama
 	if (s && (s.state === 'all' || s.state === 'specific') && !a.method && !a.bind) return; // already exposed
 
-	// The Docker probe (twingate.md §4 option A): --docker-probe yes|no, else asked on a terminal; without
+	// The Docker probe (does Docker Desktop reach a loopback-only Ollama?): --docker-probe yes|no, else asked on a terminal; without
 	// one it is not run (the plan then says the non-loopback bind is chosen because of that). The result
 	// goes into the answers, which the journal keeps with this step.
 	const probeApplies = a.connector === 'docker-here' && dockerProbeApplies(ctx.platform, a.resourceAddress);
@@ -188,7 +188,7 @@ export async function interviewRemoteAccess(session: Session, asker: Asker): Pro
 		let run = a.runDockerProbe;
 		if (run === undefined && asker.interactive && !a.method) {
 			await asker.note(
-				'First, a probe (twingate.md §4 option A)',
+				'First, a probe',
 				ctx.platform === 'darwin'
 					? `A Docker Connector on this Mac may reach a loopback-only Ollama through dockerhost; reports conflict, so the wizard can test it:\n  $ ${argv.join(' ')}\n(a throwaway curl container). If it answers, Ollama can stay on loopback — the safest layout.`
 					: `The Resource points at 127.0.0.1: the Docker Connector (--network=host) shares this machine's network, so the wizard checks that a container with the same setting reaches Ollama there:\n  $ ${argv.join(' ')}\n(a throwaway curl container). If it answers, Ollama can stay on loopback.`,
@@ -229,7 +229,7 @@ export async function interviewRemoteAccess(session: Session, asker: Asker): Pro
 			message: 'Where should Ollama listen? (host:port, never a scheme: http://0.0.0.0 would bind port 80)',
 			flag: '--bind',
 			choices: [
-				{value: '0.0.0.0:11434', name: "0.0.0.0:11434 — every interface (the guide's choice)", description: 'Reachable from every network this machine joins.'},
+				{value: '0.0.0.0:11434', name: "0.0.0.0:11434 — every interface (as in Ollama's FAQ)", description: 'Reachable from every network this machine joins.'},
 				...(lan ? [{value: `${lan}:11434`, name: `${lan}:11434 — this LAN address only (safer)`, description: 'The address must exist when Ollama starts; the local CLI then needs OLLAMA_HOST too.'}] : []),
 				{value: 'other', name: 'Another address…'},
 			],

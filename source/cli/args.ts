@@ -57,8 +57,8 @@ const providerValue = z.string().superRefine((v, c) => {
 	if (!r.ok) c.addIssue({code: 'custom', message: `--provider: ${r.problem}`});
 });
 
-// Server side, steps 1–3 (issue 3): bind values never carry a scheme (validateBindValue), aliases follow
-// twingate.md §2 (isValidAlias), a Resource address is never a 100.64.0.0/10 tunnel handle.
+// Server side, steps 1–3: bind values never carry a scheme (validateBindValue), aliases follow
+// Twingate's rules (isValidAlias), a Resource address is never a 100.64.0.0/10 tunnel handle.
 const bindValue = z.string().superRefine((v, c) => {
 	const r = validateBindValue(v);
 	if (!r.ok) c.addIssue({code: 'custom', message: `--bind: ${r.problem}`});
@@ -74,7 +74,7 @@ const aliasValue = z.string().transform((v, c) => {
 });
 
 const resourceAddressValue = z.string().superRefine((v, c) => {
-	if (isCgnat(v)) c.addIssue({code: 'custom', message: `--resource-address ${show(v)} is in 100.64.0.0/10: a tunnel handle other machines cannot use (seed-corrections #13–#15). Give the LAN address the Connector reaches.`});
+	if (isCgnat(v)) c.addIssue({code: 'custom', message: `--resource-address ${show(v)} is in 100.64.0.0/10: a tunnel handle other machines cannot use. Give the LAN address the Connector reaches.`});
 	else if (!isIp(v) && !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(v)) {
 		c.addIssue({code: 'custom', message: `--resource-address ${show(v)} is neither an IP address nor a host name.`});
 	}
@@ -94,7 +94,7 @@ export const optionsSchema = z.object({
 	samples: intIn('samples', 1, 100).optional(),
 	'timeout-ms': intIn('timeout-ms', 100, 600_000).optional(),
 	'chat-timeout-ms': intIn('chat-timeout-ms', 1000, 1_800_000).optional(),
-	// Client side, steps 4 and 5 (issue 4). `models` is the repeated --model of configure-ailice.
+	// Client side, steps 4 and 5. `models` is the repeated --model of configure-ailice.
 	models: z.array(modelValue).min(1).optional(),
 	card: cardValue.optional(),
 	'ailice-config': pathValue('ailice-config').optional(),

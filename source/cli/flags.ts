@@ -20,7 +20,7 @@ export const FLAGS: Record<string, FlagSpec> = {
 	perf: {type: 'boolean', help: 'Also measure latency (min/p50/p95), time to first token and tokens/s; on the Ollama host also against 127.0.0.1.'},
 	fix: {type: 'boolean', help: 'Offer the fix for the diagnosis: run the owning step (plan → confirm → apply) and check again.'},
 	'chat-timeout-ms': {type: 'string', value: 'MS', help: 'Time allowed for the streamed test chat, including a cold model load (1000–1800000, default 120000).'},
-	// Client side, steps 4 and 5 (issue 4).
+	// Client side, steps 4 and 5.
 	card: {type: 'string', value: 'LINE', help: 'The connection card from step 3 (one line starting with otw1:): the address and models, no retyping.'},
 	'ailice-config': {type: 'string', value: 'PATH', help: "AIlice's config.json (default: where AIlice reads it: ~/.config/ailice/config.json or $XDG_CONFIG_HOME/ailice on Linux, ~/Library/Application Support/ailice on macOS)."},
 	provider: {type: 'string', value: 'NAME', help: 'Provider name in AIlice\'s config.json (default ollama; not a built-in provider such as oai or openrouter).'},
@@ -32,13 +32,13 @@ export const FLAGS: Record<string, FlagSpec> = {
 	'service-key-file': {type: 'string', value: 'PATH', help: 'The Twingate service key JSON file (checked, never printed; made 0600). With --dotenv, the .env gets TWINGATE_SERVICE_KEY_FILE=/run/secrets/twingate_service_key.json (where docker run mounts it) and this path as TWINGATE_SERVICE_KEY_HOST_FILE.'},
 	out: {type: 'string', value: 'DIR', help: 'Folder for the deployment files (default ./ailice-twingate).'},
 	'ollama-here': {type: 'boolean', help: 'setup --role client: Ollama runs on this same machine as AIlice, so a loopback --url (localhost, 127.0.0.1) is right. Without it and without a terminal, a loopback --url is refused (exit 2): use the Twingate Resource alias.'},
-	// Server side, steps 1–3 (issue 3).
+	// Server side, steps 1–3.
 	connector: {type: 'string', value: 'WHERE', help: 'Step 1, where the Twingate Connector runs: docker-here (Docker on this machine), systemd-here (the Twingate systemd Connector on this machine, Linux only; installed with Twingate\'s setup.sh), lan-machine (another always-on LAN machine), linux-vm (a Linux VM on this machine), existing (already running), skip. Tokens for docker-here and systemd-here: typed masked, or TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN in the environment (never a flag).'},
 	'twingate-network': {type: 'string', value: 'NAME', help: 'Step 1, your Twingate network (acme for acme.twingate.com), for the Connector command.'},
 	'twingate-client': {type: 'string', value: 'use|skip', help: 'Step 1, the optional Twingate client on this machine (macOS app / Linux client); needed only if this machine must itself reach Resources (default skip).'},
 	'resource-address': {type: 'string', value: 'HOST', help: 'Step 1/3, the Resource address: this machine as the Connector reaches it (default: dockerhost for docker-here on macOS, else the LAN IP — a Docker Connector on Linux runs with --network=host; never 100.64.0.0/10).'},
 	method: {type: 'string', value: 'METHOD', help: 'Step 2, how Ollama gets OLLAMA_HOST: app-setting (the app\'s "Expose Ollama to the network"), setenv (launchctl setenv; lost on reboot), launchagent (~/Library/LaunchAgents/com.ollama.server.plist), brew (stop the brew service, then the LaunchAgent), systemd (Linux drop-in).'},
-	bind: {type: 'string', value: 'HOST:PORT', help: 'Step 2, the address Ollama listens on, no scheme: 0.0.0.0:11434 (the guide\'s choice) or this machine\'s LAN IP (safer). Ollama has no authentication.'},
+	bind: {type: 'string', value: 'HOST:PORT', help: 'Step 2, the address Ollama listens on, no scheme: 0.0.0.0:11434 (every interface, as in Ollama\'s FAQ) or this machine\'s LAN IP (safer). Ollama has no authentication.'},
 	alias: {type: 'string', value: 'NAME', help: 'Step 1/3, the Twingate Resource alias clients use: at least one dot, not .local, e.g. ollama.home.internal.'},
 	'resource-ready': {type: 'boolean', help: 'Step 1: you have created the Twingate Resource as the checklist says (address, TCP 11434 only, alias, access; its Connector shows Connected), so scripts can finish step 1 without a prompt. The wizard cannot see the Admin Console.'},
 	'twingate-client-wait': {type: 'string', value: 'yes|no', help: 'Step 1, with --twingate-client use: wait up to 90 s for the client to connect after starting it (default yes); no goes on at once and the check reports its state.'},

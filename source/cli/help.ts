@@ -33,7 +33,7 @@ const ABOUT: Record<Command, {usage: string; what: string}> = {
 	},
 };
 
-const STEPS_TEXT = `Steps (the guide's order; Twingate's path is Client → Connector → Resource):
+const STEPS_TEXT = `Steps (in order; Twingate's path is Client → Connector → Resource):
   1 Twingate on the Ollama host's network (Connector + Resource)   available
   2 Ollama accepts remote connections                               available
   3 The address clients use (Resource alias, connection card)       available

@@ -16,7 +16,7 @@ export const DEFAULT_OUT = 'ailice-twingate';
 export interface DeployAnswers {
 	/**
 	 * Generate the folder: set by the service-account command and by the setup interview. Without it
-	 * (and without --out) the guided setup skips step 5, the guide's "alternative" for production.
+	 * (and without --out) the guided setup skips step 5, an optional path for production.
 	 */
 	deploy?: boolean;
 	out?: string;

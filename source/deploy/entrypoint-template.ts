@@ -14,10 +14,10 @@ export const ENTRYPOINT_TEMPLATE = `#!/bin/sh
 # 1. writes the service key to $TWINGATE_KEY_PATH (mode 0600), from TWINGATE_SERVICE_KEY_FILE (a mounted
 #    file, preferred) or TWINGATE_SERVICE_KEY (its JSON content); the key is never printed;
 # 2. twingate setup --headless <key file>; twingate start (the Client, not a Connector; there is no
-#    --service-key flag: twingate.md §6.2, seed-corrections #30, #33);
-# 3. waits until \`twingate status\` prints "online" (bounded, growing waits; twingate.md §6.3, #35);
+#    --service-key flag: the key is a file);
+# 3. waits until \`twingate status\` prints "online" (bounded, growing waits);
 # 4. writes AIlice's config.json: ollama-tunnel-wizard configure-ailice --url "$OLLAMA_BASE_URL" ... --yes;
-# 5. execs AIlice's web app, \`ailice\` (ailice.md §10; never fastapi_app.py, #36).
+# 5. execs AIlice's web app, \`ailice\` (not fastapi_app.py).
 # ENTRYPOINT_TEST_ROOT (tests only; unset in production) is a folder put in front of the in-container
 # paths /etc/twingate/... and TWINGATE_SERVICE_KEY_FILE.
 set -eu

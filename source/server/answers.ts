@@ -1,6 +1,7 @@
 /**
  * The answers steps 1–3 read (from flags or the interviews), and the per-install method choice with
- * the reason for it (seed-corrections #9–#12; ollama.md §5).
+ * the reason for it (how each install takes OLLAMA_HOST:
+ * https://github.com/ollama/ollama/blob/main/docs/faq.md#how-do-i-configure-ollama-server).
  */
 import {UsageError} from '../core/exit-codes.js';
 import {isAtLeast} from '../parsers/ollama-cli.js';
@@ -44,7 +45,7 @@ export interface ServerAnswers {
 	quitApp?: boolean;
 	/** Run the Docker reachability probe without asking (`--docker-probe yes|no`; default: ask, or not run without a terminal). */
 	runDockerProbe?: boolean;
-	/** Result of the Docker reachability probe (twingate.md §4 option A), kept in the journal's answers. */
+	/** Result of the Docker reachability probe (does Docker Desktop reach a loopback-only Ollama?), kept in the journal's answers. */
 	dockerProbe?: DockerProbeResult;
 	alias?: string;
 }
@@ -79,7 +80,7 @@ export interface MethodOption {
 	usable: boolean;
 }
 
-/** The methods for the installs found, best first, each with its reason (ollama.md §5.1–§5.4). */
+/** The methods for the installs found, best first, each with its reason. */
 export function methodOptions(platform: NodeJS.Platform, installs: readonly OllamaInstall[], appVersion: string | null): MethodOption[] {
 	if (platform === 'linux') {
 		const unit = installs.some((i) => i.kind === 'systemd');
@@ -139,7 +140,7 @@ export function methodOptions(platform: NodeJS.Platform, installs: readonly Olla
 	return options.sort((a, b) => Number(b.recommended) - Number(a.recommended) || Number(b.usable) - Number(a.usable));
 }
 
-/** Validates a bind answer with validateBindValue (host:port, never a scheme; ollama.md §1, F19 row 19). */
+/** Validates a bind answer with validateBindValue (host:port, never a scheme). */
 export function checkedBind(value: string, flag = '--bind'): {host: string; port: number; value: string} {
 	const r = validateBindValue(value);
 	if (!r.ok) throw new UsageError(`${flag}: ${r.problem}`);
@@ -159,6 +160,6 @@ export function servicePort(a: ServerAnswers): number {
 	return r.ok ? r.port : OLLAMA_PORT;
 }
 
-/** The sentence every non-loopback bind comes with (ollama.md §9; seed-corrections #53). */
+/** The sentence every non-loopback bind comes with: Ollama's API has no authentication. */
 export const SECURITY_WARNING =
 	'Ollama has no authentication: anyone who can reach this port can run, pull and delete models (and use cloud models on your ollama.com account). Keep it reachable from the Connector host only, and keep Ollama ≥ 0.17.1.';

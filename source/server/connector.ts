@@ -1,6 +1,6 @@
 /**
  * The serving side of Twingate: a Connector that can reach this machine, and the Resource for it
- * (seed-corrections #1, #2, #4; twingate.md §1, §2, §4, §7). Read-only detection plus the exact commands
+ * (Client → Connector → Resource, https://www.twingate.com/docs/how-twingate-works). Read-only detection plus the exact commands
  * a plan shows. Tokens never appear in an argument vector: `docker run --env TWINGATE_ACCESS_TOKEN`
  * (a name without a value) makes docker copy the value from its own environment, which the step passes
  * only to that one process (see twingate-network.ts). The systemd Connector on this Linux machine
@@ -14,14 +14,14 @@ import {BREW_EXECUTABLES, OLLAMA_PORT} from './detect.js';
 
 export const CONNECTOR_IMAGE = 'twingate/connector:1';
 export const CONNECTOR_NAME = 'twingate-connector';
-/** Docker Desktop's host alias the Resource uses for a Connector on a Mac (twingate.md §4 option A); macOS only. */
+/** Docker Desktop's host alias the Resource uses for a Connector on a Mac (`--add-host dockerhost:host-gateway`); macOS only. */
 export const DOCKER_HOST_ALIAS = 'dockerhost';
 export const TOKEN_ENV = ['TWINGATE_ACCESS_TOKEN', 'TWINGATE_REFRESH_TOKEN'] as const;
 
 export type ConnectorChoice = 'docker-here' | 'systemd-here' | 'lan-machine' | 'linux-vm' | 'existing' | 'skip';
 export const CONNECTOR_CHOICES: readonly ConnectorChoice[] = ['docker-here', 'systemd-here', 'lan-machine', 'linux-vm', 'existing', 'skip'];
 
-/** The placements that fit this OS: the systemd Connector is Linux-only (twingate.md §2, §7). */
+/** The placements that fit this OS: the systemd Connector is Linux-only. */
 export function connectorChoicesFor(platform: NodeJS.Platform): ConnectorChoice[] {
 	return CONNECTOR_CHOICES.filter((c) => c !== 'systemd-here' || platform === 'linux');
 }
@@ -30,7 +30,7 @@ export function connectorChoicesFor(platform: NodeJS.Platform): ConnectorChoice[
 export function assertConnectorFits(choice: ConnectorChoice | undefined, platform: NodeJS.Platform): void {
 	if (choice !== 'systemd-here' || platform === 'linux') return;
 	throw new UsageError(
-		`--connector systemd-here does not apply to ${platform === 'darwin' ? 'macOS' : platform}: Twingate's systemd Connector runs on Linux only (twingate.md §2, §7).`,
+		`--connector systemd-here does not apply to ${platform === 'darwin' ? 'macOS' : platform}: Twingate's systemd Connector runs on Linux only (https://www.twingate.com/docs/connectors-on-linux).`,
 		platform === 'darwin'
 			? 'On a Mac use --connector docker-here (Docker Desktop), or run the systemd Connector in a Linux VM (--connector linux-vm) or on another LAN machine (--connector lan-machine).'
 			: 'Use --connector lan-machine, linux-vm, existing or skip.',
@@ -47,7 +47,7 @@ export interface ConnectorState {
 	systemd: SystemdActiveState | null;
 }
 
-/** `docker ps -a --format '{{json .}}'` and, on Linux, `systemctl is-active twingate-connector` (twingate.md §7). */
+/** `docker ps -a --format '{{json .}}'` and, on Linux, `systemctl is-active twingate-connector`. */
 export async function detectConnector(ctx: Ctx): Promise<ConnectorState> {
 	const state: ConnectorState = {docker: 'ok', running: [], stopped: [], systemd: null};
 	const r = await ctx.run('docker', ['ps', '-a', '--format', '{{json .}}']);
@@ -74,7 +74,7 @@ export function connectorRuns(state: ConnectorState): boolean {
 }
 
 /**
- * The Admin Console's `docker run` (twingate.md §7) for this machine: `--add-host dockerhost:host-gateway`
+ * The Admin Console's `docker run` for this machine: `--add-host dockerhost:host-gateway`
  * on a Mac (Docker Desktop; the Resource address is then `dockerhost`), `--network=host` on Linux.
  * The two tokens are passed by name only.
  */
@@ -88,15 +88,15 @@ export function connectorRunArgv(opts: {network: string; platform: NodeJS.Platfo
 	return argv;
 }
 
-/** Twingate's Linux Connector installer and the service it creates (twingate.md §7 "systemd"). */
+/** Twingate's Linux Connector installer and the service it creates (https://www.twingate.com/docs/connectors-on-linux). */
 export const CONNECTOR_SETUP_URL = 'https://binaries.twingate.com/connector/setup.sh';
 export const CONNECTOR_SERVICE = 'twingate-connector';
 /** What setup.sh reads from its environment; the values never enter an argument vector. */
 export const SYSTEMD_SETUP_ENV = ['TWINGATE_ACCESS_TOKEN', 'TWINGATE_REFRESH_TOKEN', 'TWINGATE_NETWORK'] as const;
 
 /**
- * The systemd Connector on this Linux machine, installed with the method twingate.md §7 ("systemd",
- * from https://www.twingate.com/docs/connectors-on-linux) documents:
+ * The systemd Connector on this Linux machine, installed with the method Twingate documents
+ * (https://www.twingate.com/docs/connectors-on-linux):
  *
  *   curl "https://binaries.twingate.com/connector/setup.sh" | sudo TWINGATE_ACCESS_TOKEN="…" TWINGATE_REFRESH_TOKEN="…" TWINGATE_NETWORK="<tenant>" TWINGATE_LABEL_DEPLOYED_BY="linux" bash
  *
@@ -133,7 +133,7 @@ export async function systemdUnitInstalled(ctx: Ctx): Promise<boolean> {
 }
 
 /**
- * Where a Docker Connector on this machine reaches Ollama, per platform (twingate.md §4, §7):
+ * Where a Docker Connector on this machine reaches Ollama, per platform:
  * - macOS (Docker Desktop): `--add-host dockerhost:host-gateway`, so the Resource address is `dockerhost`.
  * - Linux: `--network=host` and no `--add-host` — `dockerhost` does not exist there. The container shares
  *   this machine's network stack, so the Resource address is this machine's LAN IP, as in Twingate's own
@@ -154,7 +154,7 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 
 /**
  * Does the reachability probe answer a question for this layout? On a Mac: always (reports conflict on
- * whether Docker Desktop reaches a loopback-only Ollama, twingate.md §4 option A). On Linux only when
+ * whether Docker Desktop reaches a loopback-only Ollama). On Linux only when
  * the Resource points at loopback: with the LAN IP a loopback-only Ollama never answers, probe or not.
  */
 export function dockerProbeApplies(platform: NodeJS.Platform, resourceAddress: string | undefined): boolean {
@@ -203,7 +203,7 @@ export function remoteConnectorText(choice: 'lan-machine' | 'linux-vm', network:
 	].join('\n');
 }
 
-/** The Resource checklist (seed-corrections #4, #51; twingate.md §2): the wizard cannot see the Admin Console. */
+/** The Resource checklist: the wizard cannot see the Admin Console. */
 export function resourceChecklist(opts: {address: string; alias: string | undefined; port?: number}): string {
 	const port = opts.port ?? OLLAMA_PORT;
 	return [
@@ -216,7 +216,7 @@ export function resourceChecklist(opts: {address: string; alias: string | undefi
 	].join('\n');
 }
 
-/** macOS Twingate app (optional; only needed if this Mac must itself reach Resources, seed-corrections #5). */
+/** macOS Twingate app (optional; only needed if this Mac must itself reach Resources; serving needs a Connector, not the app). */
 export const TWINGATE_APP = '/Applications/Twingate.app';
 
 export interface TwingateClientState {
@@ -238,7 +238,7 @@ export interface TwingateClientState {
 
 /**
  * macOS: /Applications/Twingate.app (else `brew list --cask twingate`), `pgrep -x Twingate`, `scutil --nc list` — never `twingate status`,
- * the macOS client has no CLI (seed-corrections #42). Linux: `twingate status` (twingate.md §6.3).
+ * the macOS client has no CLI. Linux: `twingate status`.
  */
 export async function detectTwingateClient(ctx: Ctx): Promise<TwingateClientState> {
 	if (ctx.platform === 'darwin') {

@@ -25,7 +25,7 @@ export interface ActionHook {
 	stageTo?: string;
 	/** Remove these files after the action (staging copies). */
 	cleanup?: string[];
-	/** Extra explanation for a failure of this command (e.g. launchctl's error classes, F18). */
+	/** Extra explanation for a failure of this command (e.g. launchctl's error classes). */
 	explain?: (r: CommandResult) => string | undefined;
 	/** A longer time limit for this command (ms). */
 	timeoutMs?: number;

@@ -1,7 +1,7 @@
 /**
  * The two service files the wizard writes on the Ollama host:
- * - macOS: the wizard-owned LaunchAgent `~/Library/LaunchAgents/com.ollama.server.plist` (the guide's
- *   label and path), built with the `plist` package around the binary found on this machine, never a
+ * - macOS: the wizard-owned LaunchAgent `~/Library/LaunchAgents/com.ollama.server.plist` (the label and
+ *   path the hand-followed guide uses), built with the `plist` package around the binary found on this machine, never a
  *   hard-coded /usr/local/bin/ollama;
  * - Linux: the systemd drop-in `/etc/systemd/system/ollama.service.d/override.conf` with a `[Service]`
  *   header (systemd ignores an assignment outside of a section) and `Environment="OLLAMA_HOST=…"`

@@ -1,6 +1,6 @@
 /**
- * Step 3 — the address clients use (seed guide "Get Your Mac's Twingate IP", which seed-corrections
- * #13–#15, #19 rule out: a Twingate client device has no address another machine can dial).
+ * Step 3 — the address clients use. Not a "Twingate IP" of this machine: a Twingate client device has
+ * no address another machine can dial; clients reach Ollama through a Resource.
  *
  * check: lists this machine's IPv4 addresses per interface (`ifconfig` / `ip -j addr`) and classifies
  * them — LAN, tunnel/overlay, loopback, link-local; 100.64.0.0/10 is labelled a tunnel handle other
@@ -72,7 +72,7 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	const handles = read.addresses.filter((x) => x.cgnat);
 	if (handles.length) {
 		details.push(
-			`${handles.map((x) => x.address).join(', ')}: ${handles.length > 1 ? 'these are' : 'this is a'} tunnel handle${handles.length > 1 ? 's' : ''} in 100.64.0.0/10 that this machine's own VPN client uses for Resources it accesses. No other machine can reach this one through ${handles.length > 1 ? 'them' : 'it'} — the guide's "Twingate IP" does not exist (seed-corrections #13–#15). Never use ${handles.length > 1 ? 'them' : 'it'} as the Resource address.`,
+			`${handles.map((x) => x.address).join(', ')}: ${handles.length > 1 ? 'these are' : 'this is a'} tunnel handle${handles.length > 1 ? 's' : ''} in 100.64.0.0/10 that this machine's own VPN client uses for Resources it accesses. No other machine can reach this one through ${handles.length > 1 ? 'them' : 'it'} — there is no "Twingate IP" of this machine. Never use ${handles.length > 1 ? 'them' : 'it'} as the Resource address.`,
 		);
 	}
 	if (resourceAddress === null) {

@@ -1,6 +1,6 @@
 /**
- * Step 6 — the connection test from the AIlice side to Ollama (seed guide "Test Connection", done the
- * way AIlice really calls Ollama: GET /v1/models and a streamed chat within 60 s; seed-corrections #38).
+ * Step 6 — the connection test from the AIlice side to Ollama, done the way AIlice really calls
+ * Ollama: through its OpenAI-compatible API, GET /v1/models and a streamed chat within 60 s.
  */
 import {testConnection, type ConnectionReport} from '../core/connection-test.js';
 import type {Ctx} from '../core/context.js';

@@ -1,5 +1,5 @@
 /**
- * The six steps, in the guide's order. Each entry carries its metadata at once and loads the step's
+ * The six steps, in the order the setup needs them. Each entry carries its metadata at once and loads the step's
  * code (and its libraries) the first time it is checked, planned or applied.
  */
 import type {Step, StepId} from '../core/types.js';

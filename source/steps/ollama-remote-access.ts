@@ -702,7 +702,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 	const built = ctx.platform === 'darwin' ? await darwinPlan(ctx, a, state, method, bind) : await linuxPlan(ctx, state, bind);
 	const notes = [...built.notes];
 	if (!a.method) notes.unshift(`Method ${method}: the one that fits the install found here.`);
-	if (!a.bind && method !== 'app-setting') notes.unshift(`Bind ${bind.value}: the guide's choice (pass --bind <LAN IP>:${port} to listen on one interface only).`);
+	if (!a.bind && method !== 'app-setting') notes.unshift(`Bind ${bind.value}: every interface, as Ollama's FAQ shows (pass --bind <LAN IP>:${port} to listen on one interface only).`);
 	if (a.simulated) notes.unshift(`Planned for ${OS_NAME[ctx.platform]} from stated assumptions (--platform); run without --platform on the Ollama host and the wizard detects the real paths and state first.`);
 	const docker = await dockerBindNote(ctx, a, bind, state);
 	if (docker) notes.push(docker);

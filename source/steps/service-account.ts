@@ -1,9 +1,9 @@
 /**
  * Step 5 — production access with a Twingate service account: a deployment folder with AIlice and
- * the headless Twingate *Client* in one container (seed-corrections #27–#37; twingate.md §6): a
+ * the headless Twingate *Client* in one container (https://www.twingate.com/docs/services): a
  * Dockerfile, entrypoint.sh, .env.example, README.md and the `docker run` line with
- * `--cap-add NET_ADMIN --device /dev/net/tun`. The service key is checked (JSON with `network`,
- * twingate.md §6.2), never printed, never copied into the folder.
+ * `--cap-add NET_ADMIN --device /dev/net/tun`. The service key is checked (JSON with `network`),
+ * never printed, never copied into the folder.
  */
 import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyseDeploy, type DeployAnalysis, type DeployAnswers} from '../deploy/analyse.js';

@@ -1,6 +1,7 @@
 /**
- * Step 1 — Twingate on the Ollama host's network (seed guide "Set Up Twingate on Your Mac", corrected
- * by seed-corrections #1, #2, #4–#7, #42 and "What the wizard therefore does" §1; twingate.md §1–§5, §7).
+ * Step 1 — Twingate on the Ollama host's network. Twingate carries traffic Client → Connector →
+ * Resource (https://www.twingate.com/docs/how-twingate-works), so serving Ollama needs a Connector,
+ * not the Twingate app on this machine.
  *
  * What serving needs is a Connector that reaches this machine and a Resource for it — not the Twingate
  * app. check: a running `twingate/connector` container (`docker ps -a`) or, on Linux, the
@@ -74,7 +75,7 @@ function place(choice: string, platform: NodeJS.Platform): string {
 export function topologyText(platform: NodeJS.Platform): string {
 	const darwin = platform === 'darwin';
 	return [
-		'Twingate carries traffic only Client → Connector → Resource (seed-corrections #1, #2). Serving Ollama needs a Connector that can reach this machine:',
+		'Twingate carries traffic only Client → Connector → Resource. Serving Ollama needs a Connector that can reach this machine:',
 		darwin
 			? `  A. docker-here — Docker Desktop on this Mac with --add-host ${DOCKER_HOST_ALIAS}:host-gateway (Resource address ${DOCKER_HOST_ALIAS}).`
 			: '  A. docker-here — Docker on this machine with --network=host: the Connector shares this machine\'s network (Resource address: this machine\'s LAN IP).',
@@ -350,7 +351,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 				break;
 			}
 			case 'systemd-here': {
-				// Twingate's systemd Connector on this Linux machine (twingate.md §7 "systemd"; see systemdSetupArgv).
+				// Twingate's systemd Connector on this Linux machine (see systemdSetupArgv).
 				const root = a.simulated ? false : (await currentUid(ctx)) === 0;
 				if (conn && (await systemdUnitInstalled(ctx))) {
 					actions.push(
@@ -377,7 +378,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 					const install: PlannedAction = {
 						kind: 'command',
 						argv: systemdSetupArgv({root}),
-						why: `Install and start Twingate's systemd Connector on this machine with its setup.sh (twingate.md §7: it installs the ${CONNECTOR_SERVICE} service, configured in /etc/twingate/connector.conf). The tokens and the network name reach it only through this one command's environment${root ? '' : ' (sudo -E keeps it)'}, never its command line, the wizard's journal or log, or sudo's log`,
+						why: `Install and start Twingate's systemd Connector on this machine with its setup.sh (it installs the ${CONNECTOR_SERVICE} service, configured in /etc/twingate/connector.conf). The tokens and the network name reach it only through this one command's environment${root ? '' : ' (sudo -E keeps it)'}, never its command line, the wizard's journal or log, or sudo's log`,
 						interactive: !root,
 						undo: systemdConnectorArgv(['disable', '--now'], root),
 					};
@@ -391,7 +392,7 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 								`setup.sh did not finish. ${root ? '' : 'If sudo refused to preserve the environment (a sudoers rule without setenv), run the wizard as root instead. '}Logs: journalctl -u ${CONNECTOR_SERVICE}. Fix the cause, then rerun \`ollama-tunnel-wizard repair\`.`,
 						}),
 					);
-					notes.push('Connector tokens: typed masked (or from TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN), kept in memory, passed to this one setup.sh run through its environment; setup.sh keeps them in /etc/twingate/connector.conf for the service (twingate.md §7).');
+					notes.push('Connector tokens: typed masked (or from TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN), kept in memory, passed to this one setup.sh run through its environment; setup.sh keeps them in /etc/twingate/connector.conf for the service.');
 				}
 				actions.push({
 					kind: 'manual',

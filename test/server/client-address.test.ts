@@ -46,7 +46,7 @@ describe('step 3: the address clients use', () => {
 		expect(text).toMatch(/utun4 +100\.87\.112\.117 +tunnel handle other machines cannot use\n/);
 		expect(text).toMatch(/lo0 +127\.0\.0\.1 +loopback \(this machine only\)/);
 		expect(text).toContain('Studio-Mac.local');
-		expect(text).toContain('the guide\'s "Twingate IP" does not exist (seed-corrections #13–#15)');
+		expect(text).toContain('there is no "Twingate IP" of this machine');
 		expect(out.result.data?.resourceAddress).toBe(MAC_LAN);
 		const card = out.result.data?.card as string;
 		expect(out.result.details).toContain(card);

@@ -94,7 +94,7 @@ describe('step 2 screens in Ink', () => {
 		await press(ui.stdin, KEY.enter);
 
 		frame = words(await waitForFrame(ui, (f) => f.includes('? Where should Ollama listen?')));
-		expect(frame).toContain("0.0.0.0:11434 — every interface (the guide's choice)");
+		expect(frame).toContain("0.0.0.0:11434 — every interface (as in Ollama's FAQ)");
 		expect(frame).toContain(`${MAC_LAN}:11434 — this LAN address only (safer)`);
 		await press(ui.stdin, KEY.down, KEY.enter); // the LAN address
 
