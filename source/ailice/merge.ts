@@ -12,18 +12,18 @@ import {ollamaNameKey} from './models.js';
 import {FORBIDDEN_ARGS} from './schema.js';
 
 export interface ModelSpec {
-	/** Exactly as Ollama's /api/tags reports it, e.g. `qwen2.5-coder:7b` (seed-corrections #22). */
+	/** Exactly as Ollama's /api/tags reports it, e.g. `qwen2.5-coder:7b`. */
 	name: string;
 	contextWindow: number;
 }
 
 export interface ProviderSpec {
-	/** Provider name in `models` (default `ollama`; ailice.md §11). */
+	/** Provider name in `models` (default `ollama`). */
 	provider: string;
-	/** `http://HOST:11434/v1` (ailice.md §8). */
+	/** `http://HOST:11434/v1`: Ollama's OpenAI-compatible API. */
 	baseURL: string;
 	models: ModelSpec[];
-	/** Also set `modelID` and `agentModelConfig.DEFAULT` to `<provider>:<first model>` (ailice.md §6). */
+	/** Also set `modelID` and `agentModelConfig.DEFAULT` to `<provider>:<first model>`. */
 	setDefault: boolean;
 }
 
@@ -50,7 +50,10 @@ export class ConfigShapeError extends Error {
 	}
 }
 
-/** AIlice's provider-level keys for an Ollama server (ailice.md §1, §5; seed-corrections #17, #20). */
+/**
+ * AIlice's provider-level keys for an Ollama server: AIlice has no Ollama wrapper, so Ollama is an
+ * OpenAI-compatible provider (AModelChatGPT); Ollama ignores the API key, but one must be set.
+ */
 export function providerKeys(baseURL: string): {modelWrapper: string; apikey: string; baseURL: string} {
 	return {modelWrapper: 'AModelChatGPT', apikey: 'ollama', baseURL};
 }
@@ -99,7 +102,7 @@ function single(name: string, value: unknown): JsonObject {
 	return o;
 }
 
-/** The minimal valid file of ailice.md §11, when none exists yet. */
+/** The smallest valid config.json for this provider, when none exists yet. */
 export function minimalConfig(spec: ProviderSpec): MergeResult {
 	const modelList = newModelList(spec.models);
 	const keys = new Map(spec.models.map((m) => [m.name, m.name]));
@@ -224,7 +227,7 @@ export function mergeAiliceConfig(before: string | null, spec: ProviderSpec, par
 export interface OverlaySpec {
 	provider: string;
 	baseURL: string;
-	/** Set agentModelConfig.DEFAULT when the overlay has agentModelConfig (it replaces config.json's; ailice.md §7). */
+	/** Set agentModelConfig.DEFAULT when the overlay has agentModelConfig (it replaces config.json's). */
 	defaultId: string | null;
 }
 

@@ -1,7 +1,7 @@
 /**
- * Where AIlice really reads its config (ailice.md §2; seed-corrections #16): appdirs'
- * `user_config_dir("ailice", "Steven Lu")` + `config.json`, and the web app's overlay under
- * `chatHistoryPath` (`user_data_dir`, ailice.md §4, §7). Computed only from ctx.platform/env/home.
+ * Where AIlice really reads its config (ailice/common/AConfig.py in
+ * https://github.com/myshell-ai/AIlice): appdirs' `user_config_dir("ailice", "Steven Lu")` +
+ * `config.json`, and the web app's overlay under `chatHistoryPath` (`user_data_dir`). Computed only from ctx.platform/env/home.
  */
 import path from 'node:path';
 import type {Ctx} from '../core/context.js';
@@ -55,7 +55,7 @@ export function ailiceDefaultDataDir(where: Where): string {
 	return data ? p.join(data, 'ailice') : p.join(where.home, '.local', 'share', 'ailice');
 }
 
-/** The web app's overlay `<chatHistoryPath>/0/user_config.json` (ailice.md §7). */
+/** The web app's overlay `<chatHistoryPath>/0/user_config.json`. */
 export function ailiceOverlayPath(where: Where, chatHistoryPath: unknown): string {
 	const p = pathFor(where.platform);
 	const base = typeof chatHistoryPath === 'string' && chatHistoryPath.trim() !== '' ? resolveUserPath(where, chatHistoryPath) : ailiceDefaultDataDir(where);

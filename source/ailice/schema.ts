@@ -1,6 +1,7 @@
 /**
- * AIlice's rules for config.json as a zod schema (ailice.md §5 tables and the §11 validation
- * checklist). Unknown keys pass through untouched (AIlice ignores or drops them itself, §3).
+ * AIlice's rules for config.json as a zod schema (from AIlice's ailice/common/AConfig.py and
+ * ailice/core/llm/, https://github.com/myshell-ai/AIlice). Unknown keys pass through untouched
+ * (AIlice ignores or drops them itself when it merges its defaults).
  *
  * `validateAiliceConfig` splits the findings: `errors` concern what the wizard writes (the Ollama
  * provider, `modelID`, `agentModelConfig.DEFAULT`) or make the file unusable as a whole; `warnings`
@@ -8,9 +9,9 @@
  */
 import * as z from 'zod';
 
-/** ailice.md §5 "Wrappers that exist"; AModelOllama does not exist (seed-corrections #17). */
+/** The model wrappers AIlice has (ailice/core/llm/AModel*.py); there is no AModelOllama. */
 export const WRAPPERS = ['AModelChatGPT', 'AModelMistral', 'AModelAnthropic', 'AModelCausalLM', 'AModelLLAMA'] as const;
-/** ailice.md §5 formatter table. */
+/** The formatter classes of AIlice's ailice/core/llm/AFormatter.py. */
 export const FORMATTERS = [
 	'AFormatterGPT',
 	'AFormatterGPTVision',
@@ -25,13 +26,13 @@ export const FORMATTERS = [
 	'AFormatterOpenChat',
 	'AFormatterCommandR',
 ] as const;
-/** With AModelChatGPT only these work; tokenizer formatters crash there (ailice.md §5, seed-corrections #23). */
+/** With AModelChatGPT only these work; tokenizer formatters crash there. */
 export const CHATGPT_FORMATTERS = ['AFormatterGPT', 'AFormatterGPTVision'] as const;
-/** Keys AIlice passes itself; putting them in `args` raises TypeError (ailice.md §8). */
+/** Keys AIlice passes itself; putting them in `args` raises TypeError. */
 export const FORBIDDEN_ARGS = ['timeout', 'model', 'messages', 'stream'] as const;
-/** AIlice's default providers (ailice.md §4): their extra keys are dropped by the merge (§3). */
+/** AIlice's default providers: their extra keys are dropped when AIlice merges its defaults. */
 export const DEFAULT_PROVIDERS = ['oai', 'groq', 'openrouter', 'apipie', 'deepseek', 'mistral', 'anthropic', 'hf', 'peft'] as const;
-/** ailice.md §4 `services`: a partial value breaks startup (§3). */
+/** AIlice's `services`: a partial value breaks startup. */
 export const SERVICES = ['storage', 'browser', 'arxiv', 'google', 'duckduckgo', 'scripter', 'computer', 'speech'] as const;
 
 export const modelEntrySchema = z.looseObject({
@@ -68,7 +69,7 @@ export const providerSchema = z
 		}
 	});
 
-/** The Ollama provider the wizard writes: stricter (ailice.md §11 "For Ollama"). */
+/** The Ollama provider the wizard writes: stricter. */
 export const ollamaProviderSchema = providerSchema.superRefine((p, c) => {
 	if (p.modelWrapper !== 'AModelChatGPT') c.addIssue({code: 'custom', path: ['modelWrapper'], message: 'modelWrapper must be AModelChatGPT for Ollama'});
 	if (typeof p.apikey !== 'string' || p.apikey === '') c.addIssue({code: 'custom', path: ['apikey'], message: 'apikey must be a non-empty string, e.g. "ollama" (null makes AIlice prompt at startup)'});
@@ -139,7 +140,7 @@ function findingsOf(error: z.ZodError, prefix: PropertyKey[]): Finding[] {
 	return error.issues.map((i) => ({path: dotted([...prefix, ...i.path]), message: i.message}));
 }
 
-/** `provider:model`, split at the first colon (ailice.md §6). */
+/** `provider:model`, split at the first colon (as AIlice splits a model ID). */
 export function splitModelId(id: string): {provider: string; model: string} | null {
 	const at = id.indexOf(':');
 	if (at <= 0 || at === id.length - 1) return null;
@@ -206,9 +207,9 @@ export function describeFinding(f: Finding): string {
 }
 
 /**
- * A provider name for `--provider`: free, `ollama` by convention (ailice.md §11). No colon (AIlice
- * splits model IDs at the first one, §6), and not one of AIlice's default providers, whose extra
- * keys AIlice drops and whose own settings would be overwritten (§3).
+ * A provider name for `--provider`: free, `ollama` by convention. No colon (AIlice splits model IDs
+ * at the first one), and not one of AIlice's default providers, whose extra keys AIlice drops and
+ * whose own settings would be overwritten.
  */
 export function validateProviderName(name: string): {ok: true} | {ok: false; problem: string} {
 	const shown = name.length > 40 ? `${JSON.stringify(name.slice(0, 37))}…` : JSON.stringify(name);

@@ -10,12 +10,12 @@
  * - `url` (string, required): the Ollama base URL as the AIlice side reaches it, i.e. the Twingate
  *   Resource alias, e.g. `http://ollama.internal:11434` (with or without `/v1`; same rules as `--url`).
  * - `models` (array of strings, required, may be empty): model names exactly as `/api/tags` lists
- *   them on the server, cloud entries left out (seed-corrections #39).
+ *   them on the server, cloud entries left out (they do not run on the server).
  * - `version` (string or null, optional): the Ollama server version from `/api/version`; shown only.
  * Unknown keys are ignored, so later versions can add fields without a new prefix. A card is not a
  * secret: it holds no keys or tokens.
  *
- * base64url is RFC 4648 §5 (`-` and `_`, no padding needed; padding is accepted).
+ * base64url is RFC 4648 section 5, https://www.rfc-editor.org/rfc/rfc4648#section-5 (`-` and `_`, no padding needed; padding is accepted).
  */
 import * as z from 'zod';
 import {validateModelName} from './ollama-api.js';

@@ -7,7 +7,7 @@ export function isIp(text: string): boolean {
 	return ipaddr.isValid(text);
 }
 
-/** 100.64.0.0/10: the range Twingate (and Tailscale) hand out as local handles (twingate.md §3). */
+/** 100.64.0.0/10: the range Twingate (and Tailscale) hand out as local handles. */
 export function isCgnat(address: string): boolean {
 	if (!ipaddr.IPv4.isValid(address)) return false;
 	return ipaddr.IPv4.parse(address).match(CGNAT);

@@ -7,7 +7,7 @@ import {isCgnat, isLoopback, isUnspecified} from './ip.js';
 export interface OllamaUrl {
 	/** `http://host:port` with no path: the native API root. */
 	origin: string;
-	/** `http://host:port/v1`: what AIlice's baseURL must be (ailice.md §8). */
+	/** `http://host:port/v1`: what AIlice's baseURL must be (Ollama's OpenAI-compatible API). */
 	openaiBase: string;
 	host: string;
 	port: number;

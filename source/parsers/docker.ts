@@ -1,6 +1,6 @@
 /**
  * Connector detection on a Linux/Docker host: `docker ps --format '{{json .}}'` and
- * `systemctl is-active twingate-connector` (twingate.md §7).
+ * `systemctl is-active twingate-connector`.
  */
 import * as z from 'zod';
 import {firstLine, lines, show, type Parsed} from './common.js';

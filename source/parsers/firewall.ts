@@ -1,5 +1,5 @@
 /**
- * macOS Application Firewall, `/usr/libexec/ApplicationFirewall/socketfilterfw` (ollama.md §10 F19).
+ * macOS Application Firewall, `/usr/libexec/ApplicationFirewall/socketfilterfw`.
  * The wording varies between macOS versions, so each reader matches several phrasings and falls back
  * to 'unknown' instead of guessing.
  */
@@ -34,7 +34,7 @@ export function parseBlockAll(stdout: string): BlockAllState {
 export type AppBlockedState = 'allowed' | 'blocked' | 'not-listed' | 'unknown';
 
 /**
- * `--getappblocked <path>`. Matching order matters (F19): "not part of the firewall" → not listed
+ * `--getappblocked <path>`. Matching order matters: "not part of the firewall" → not listed
  * (`--unblockapp` fails until `--add`); `not blocked|permitted` → allowed; `\bblocked\b` → blocked.
  */
 export function parseAppBlocked(stdout: string): AppBlockedState {

@@ -1,7 +1,7 @@
 /**
  * The host's IPv4 addresses, from `ifconfig` (macOS, also net-tools Linux) and `ip -j addr` (Linux),
- * classified so the wizard proposes a LAN address and never a tunnel handle (ollama.md §6
- * "Parsing ifconfig", F20; twingate.md §3).
+ * classified so the wizard proposes a LAN address and never a tunnel handle
+ * (Twingate's 100.64.0.0/10 addresses are local handles of the device that holds them).
  */
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
@@ -17,7 +17,7 @@ export interface InterfaceAddress {
 	kind: AddressKind;
 	/**
 	 * In 100.64.0.0/10: a Twingate/Tailscale tunnel handle that only this machine can use
-	 * ("tunnel handle other machines cannot use", twingate.md §3).
+	 * ("tunnel handle other machines cannot use").
 	 */
 	cgnat: boolean;
 	/** Interface administratively up (ifconfig `flags=<UP,…>`, ip `flags:["UP"]`); null when not shown. */
@@ -166,7 +166,7 @@ export function parseIpJsonAddr(stdout: string): InterfacesResult {
 	return {ok: true, addresses};
 }
 
-/** `ipconfig getifaddr en0` prints the bare primary address (F20); empty when the interface has none. */
+/** `ipconfig getifaddr en0` prints the bare primary address; empty when the interface has none. */
 export function parseGetifaddr(stdout: string): Parsed<{address: string | null}> {
 	const text = stdout.trim();
 	if (text === '') return {ok: true, address: null};

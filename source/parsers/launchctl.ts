@@ -1,6 +1,6 @@
 /**
- * launchd output on macOS: `launchctl print gui/<uid>/<label>` (F17, "NOT API": parse defensively),
- * the legacy `launchctl list <label>` dict (F15), `launchctl list` rows (F14) and error texts (F18).
+ * launchd output on macOS: `launchctl print gui/<uid>/<label>` (its man page calls the output "NOT API":
+ * parse defensively), the legacy `launchctl list <label>` dict, `launchctl list` rows and error texts.
  */
 import {firstLine, lines, show, type Parsed} from './common.js';
 
@@ -122,7 +122,7 @@ function plistScalar(text: string): string | number | boolean {
 
 /**
  * Parse the NeXTSTEP-style dict printed by `launchctl list <label>` (also inside
- * `brew services info <name> -d`, F15): `"PID" = 24901;`, `"ProgramArguments" = ( "…"; );`.
+ * `brew services info <name> -d`): `"PID" = 24901;`, `"ProgramArguments" = ( "…"; );`.
  */
 export function parseLaunchctlListDict(stdout: string): Parsed<LaunchctlListDict> {
 	const values: Record<string, PlistValue> = {};
@@ -194,7 +194,7 @@ export interface LaunchctlJob {
 	label: string;
 }
 
-/** Parse `launchctl list` rows (`PID\tStatus\tLabel`, F14), e.g. piped through `grep -i ollama`. */
+/** Parse `launchctl list` rows (`PID\tStatus\tLabel`), e.g. piped through `grep -i ollama`. */
 export function parseLaunchctlList(stdout: string): Parsed<{jobs: LaunchctlJob[]}> {
 	const jobs: LaunchctlJob[] = [];
 	for (const [index, raw] of lines(stdout).entries()) {
@@ -213,7 +213,7 @@ export function parseLaunchctlList(stdout: string): Parsed<{jobs: LaunchctlJob[]
 export type LaunchctlError = 'already-loaded' | 'no-gui-domain' | 'not-loaded' | 'unknown';
 
 /**
- * Classify launchctl's stderr (F18): `Bootstrap failed: 5: Input/output error` means the job is
+ * Classify launchctl's stderr: `Bootstrap failed: 5: Input/output error` means the job is
  * already loaded or still being torn down; `Could not find domain for user gui: 501` means no GUI
  * login (e.g. over SSH); `Could not find service` / `Boot-out failed: 3` means it is not loaded.
  */

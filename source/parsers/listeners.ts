@@ -1,6 +1,6 @@
 /**
  * Who listens on the Ollama port: `lsof -nP -iTCP:11434 -sTCP:LISTEN` (macOS) and
- * `ss -ltnp 'sport = :11434'` (Linux). Rules from ollama.md §6 "Parsing lsof/ss"; fixtures F1–F4.
+ * `ss -ltnp 'sport = :11434'` (Linux).
  */
 import {bindScope, lines, parsePort, show, type Parsed, type Scope} from './common.js';
 
@@ -122,7 +122,7 @@ function describe(listener: Listener): string {
 
 /**
  * Reduce listeners to one state for `port`: none, loopback only, all interfaces, one specific
- * interface, or duplicate (more than one LISTEN row: two servers fight over the port, F3).
+ * interface, or duplicate (more than one LISTEN row: two servers fight over the port).
  */
 export function summariseListeners(listeners: readonly Listener[], port = 11434): ListenerSummary {
 	const onPort: Listener[] = [];

@@ -1,6 +1,6 @@
 /**
- * The `ollama` CLI and server log: `ollama -v` (F11), `ollama list` / `ollama ps` (F13),
- * `Listening on …` (F5) and `server config env=map[…]` (F7) log lines.
+ * The `ollama` CLI and server log: `ollama -v`, `ollama list` / `ollama ps`,
+ * `Listening on …` and `server config env=map[…]` log lines.
  */
 import {bindScope, firstLine, lines, parsePort, show, type Parsed, type Scope} from './common.js';
 
@@ -17,7 +17,7 @@ export interface OllamaVersion {
 }
 
 /**
- * Parse `ollama -v` (stdout and stderr together). Three forms (F11): `ollama version is X`;
+ * Parse `ollama -v` (stdout and stderr together). Three forms: `ollama version is X`;
  * no server (`Warning: could not connect …` + `Warning: client version is X`); mismatch
  * (`ollama version is X` + `Warning: client version is Y`).
  */
@@ -149,7 +149,7 @@ export interface OllamaModel {
 	modified: string;
 }
 
-/** Parse `ollama list` (F13; the header has trailing spaces). Header only = no models. */
+/** Parse `ollama list` (the header has trailing spaces). Header only = no models. */
 export function parseOllamaList(stdout: string): Parsed<{models: OllamaModel[]}> {
 	const table = tableRows(stdout, 'ollama list', ['NAME', 'ID', 'SIZE', 'MODIFIED']);
 	if (!table.ok) return {ok: false, problem: table.problem, models: []};
@@ -175,7 +175,7 @@ export interface OllamaRunningModel {
 	until: string;
 }
 
-/** Parse `ollama ps`, old (`NAME ID SIZE PROCESSOR UNTIL`) and new (`… CONTEXT UNTIL`) headers (F13). */
+/** Parse `ollama ps`, old (`NAME ID SIZE PROCESSOR UNTIL`) and new (`… CONTEXT UNTIL`) headers. */
 export function parseOllamaPs(stdout: string): Parsed<{models: OllamaRunningModel[]}> {
 	const table = tableRows(stdout, 'ollama ps', ['NAME', 'ID', 'SIZE', 'PROCESSOR', 'UNTIL']);
 	if (!table.ok) return {ok: false, problem: table.problem, models: []};
@@ -207,7 +207,7 @@ export interface ListeningLine {
 }
 
 /**
- * Find the newest `Listening on <addr> (version <v>)` in a server log excerpt (F5). Works on one
+ * Find the newest `Listening on <addr> (version <v>)` in a server log excerpt. Works on one
  * line or on a whole log; the last match wins.
  */
 export function parseListeningLog(text: string): Parsed<ListeningLine> {
@@ -228,7 +228,7 @@ export function parseListeningLog(text: string): Parsed<ListeningLine> {
 
 /**
  * The OLLAMA_HOST value the server actually used, from the newest `server config env=map[…]` log
- * line (F7), e.g. `http://127.0.0.1:11434`. Empty value → '' (printed as `OLLAMA_HOST:`).
+ * line, e.g. `http://127.0.0.1:11434`. Empty value → '' (printed as `OLLAMA_HOST:`).
  */
 export function parseServerConfigHost(text: string): Parsed<{value: string}> {
 	const configs = lines(text).filter((line) => /server config/.test(line) && /env="?map\[/.test(line));

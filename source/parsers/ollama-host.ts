@@ -1,6 +1,7 @@
 /**
- * `OLLAMA_HOST`: how Ollama reads a value (a port of `envconfig.Host()`, ollama.md §2), and what the
- * wizard may write (`host:port`, no scheme, ollama.md §1).
+ * `OLLAMA_HOST`: how Ollama reads a value (a port of `envconfig.Host()`,
+ * https://github.com/ollama/ollama/blob/main/envconfig/config.go), and what the wizard may write
+ * (`host:port`, no scheme).
  */
 import {bindScope, parseIp, show, type Scope} from './common.js';
 
@@ -66,7 +67,7 @@ function validGoPort(port: string): boolean {
 }
 
 /**
- * Interpret an `OLLAMA_HOST` value exactly as Ollama does (ollama.md §2, `envconfig.Host()`).
+ * Interpret an `OLLAMA_HOST` value exactly as Ollama does (`envconfig.Host()`).
  * Never fails: Ollama itself falls back to defaults, so every value means something.
  */
 export function parseOllamaHostValue(value: string | undefined): OllamaHostValue {

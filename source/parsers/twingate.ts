@@ -1,7 +1,7 @@
 /**
- * Twingate client output: Linux `twingate status` (twingate.md §6.3) and `twingate resources`
- * (§6.4); macOS `scutil --nc list` and `networksetup -showpppoestatus "Twingate"` (§5); and the
- * Resource alias rules (§2).
+ * Twingate client output: Linux `twingate status` and `twingate resources`;
+ * macOS `scutil --nc list` and `networksetup -showpppoestatus "Twingate"`; and the Resource alias
+ * rules.
  */
 import {firstLine, lines, parseIp, show, type Parsed} from './common.js';
 
@@ -172,7 +172,7 @@ export function parsePppoeStatus(stdout: string): PppoeStatus {
 export type AliasCheck = {ok: true; alias: string} | {ok: false; problem: string};
 
 /**
- * A Twingate Resource alias (twingate.md §2): a DNS name with at least one dot, not ending in
+ * A Twingate Resource alias: a DNS name with at least one dot, not ending in
  * `.local` (mDNS answers those, not Twingate), labels of letters, digits and inner hyphens.
  * Returns the alias in lower case.
  */
