@@ -10,6 +10,7 @@ import type {Logger, LogLevel, SecretRegistry} from './context.js';
 import type {WizardEvent} from './events.js';
 import {timestamp} from './files.js';
 import {maskSecrets, maskUrlCredentials, summarizeFileAction} from './mask.js';
+import {jsonChange} from './owned-part.js';
 
 export const KEEP_LOGS = 20;
 /** All run logs together stay under this size; the oldest go first. */
@@ -78,6 +79,9 @@ function safeStringify(data: Record<string, unknown>): string {
 	}
 }
 
+// The changed key paths, worked out once with the journal's record of the same write (see jsonChange).
+const logNames = (before: string | null, after: string): string[] | null => jsonChange(before, after)?.names ?? null;
+
 /**
  * An event as the log records it: a planned file change becomes its summary (path, sizes, sha256,
  * changed key paths or variable names), a manual action its reason; every other event as it is.
@@ -87,7 +91,7 @@ export function eventForLog(event: WizardEvent): Record<string, unknown> {
 		return {
 			type: event.type,
 			step: event.step,
-			actions: event.plan.actions.map((a) => (a.kind === 'file' ? summarizeFileAction(a) : a.kind === 'manual' ? {kind: 'manual', why: a.why, textChars: a.text.length} : a)),
+			actions: event.plan.actions.map((a) => (a.kind === 'file' ? summarizeFileAction(a, logNames) : a.kind === 'manual' ? {kind: 'manual', why: a.why, textChars: a.text.length} : a)),
 			notes: event.plan.notes ?? [],
 		};
 	}

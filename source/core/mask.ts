@@ -190,19 +190,37 @@ function sameValue(a: unknown, b: unknown): boolean {
 	return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+type NameChain = {up: NameChain; key: string} | null;
+
+function dotted(at: NameChain): string {
+	const keys: string[] = [];
+	for (let c = at; c; c = c.up) keys.push(c.key);
+	let out = '';
+	for (let i = keys.length - 1; i >= 0; i--) out = join(out, keys[i] ?? '');
+	return out;
+}
+
 /** The dotted key paths whose values differ between two JSON values (objects are walked, arrays compared whole). */
 export function changedJsonPaths(before: unknown, after: unknown, prefix = '', out: string[] = []): string[] {
-	if (isPlainObject(before) && isPlainObject(after)) {
-		const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-		for (const k of keys) {
-			const inB = Object.hasOwn(before, k);
-			const inA = Object.hasOwn(after, k);
-			if (inB && inA) changedJsonPaths(before[k], after[k], join(prefix, k), out);
-			else out.push(join(prefix, k));
+	// The prefix is kept as one key (already dotted), the path below it as a chain made into text only when recorded.
+	const name = (at: NameChain) => {
+		const below = dotted(at);
+		if (prefix === '') return below;
+		if (below === '') return prefix;
+		return below.startsWith('[') ? `${prefix}${below}` : `${prefix}.${below}`;
+	};
+	const walk = (b: unknown, a: unknown, at: NameChain): void => {
+		if (isPlainObject(b) && isPlainObject(a)) {
+			for (const k of Object.keys(b)) {
+				if (Object.hasOwn(a, k)) walk(b[k], a[k], {up: at, key: k});
+				else out.push(name({up: at, key: k}));
+			}
+			for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) out.push(name({up: at, key: k}));
+			return;
 		}
-		return out;
-	}
-	if (!sameValue(before, after)) out.push(prefix === '' ? '(whole document)' : prefix);
+		if (!sameValue(b, a)) out.push(at === null && prefix === '' ? '(whole document)' : name(at));
+	};
+	walk(before, after, null);
 	return out;
 }
 
@@ -245,11 +263,18 @@ function parseJson(text: string | null): {ok: true; value: unknown} | {ok: false
 	}
 }
 
+/** The changed key paths of two JSON texts (`before` null: created), or null when either is not JSON. */
+export function parsedJsonNames(before: string | null, after: string): string[] | null {
+	const b = parseJson(before);
+	const a = parseJson(after);
+	return b.ok && a.ok ? changedJsonPaths(b.value, a.value) : null;
+}
+
 /**
  * What a log says about a file action: its path, sizes, sha256 hashes and the names that change —
  * never the content. Secret actions list no names either.
  */
-export function summarizeFileAction(action: Extract<PlannedAction, {kind: 'file'}>): FileActionSummary {
+export function summarizeFileAction(action: Extract<PlannedAction, {kind: 'file'}>, jsonNames: (before: string | null, after: string) => string[] | null = parsedJsonNames): FileActionSummary {
 	let format: FileActionSummary['format'] = 'text';
 	let changed: string[] | null = null;
 	if (!action.secret) {
@@ -259,11 +284,10 @@ export function summarizeFileAction(action: Extract<PlannedAction, {kind: 'file'
 			const a = envVariables(action.after);
 			changed = [...new Set([...b.keys(), ...a.keys()])].filter((k) => b.get(k) !== a.get(k));
 		} else if (/\.json$/i.test(action.path) || /^\s*[{[]/.test(action.after)) {
-			const b = parseJson(action.before);
-			const a = parseJson(action.after);
-			if (b.ok && a.ok) {
+			const names = jsonNames(action.before, action.after);
+			if (names) {
 				format = 'json';
-				changed = changedJsonPaths(b.value, a.value);
+				changed = names;
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {envEntries} from '../ailice/dotenv.js';
 import type {OwnedPart} from './journal.js';
+import {changedJsonPaths as changedJsonNames} from './mask.js';
 
 export function contentHash(text: string | Uint8Array): string {
 	return createHash('sha256').update(text).digest('hex');
@@ -14,29 +15,93 @@ export function contentHash(text: string | Uint8Array): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+type Key = string | number;
+/** A key path as a chain from the leaf up, made into an array only when it is recorded. */
+type Chain = {up: Chain; key: Key} | null;
+
+function toPath(at: Chain): Key[] {
+	const out: Key[] = [];
+	for (let c = at; c; c = c.up) out.push(c.key);
+	return out.reverse();
+}
+
+function toChain(at: Key[]): Chain {
+	let c: Chain = null;
+	for (const key of at) c = {up: c, key};
+	return c;
+}
+
 /**
  * JSON key paths whose values differ, down to the leaves (an array or a scalar is a leaf), plus the
  * objects the change added (`containers`): undo takes out the leaves, then each added object that
  * is empty again, so a provider the user added later under the same `models` stays.
  */
-export function changedJsonPaths(before: unknown, after: unknown, at: (string | number)[] = [], out: {paths: (string | number)[][]; containers: (string | number)[][]} = {paths: [], containers: []}): {paths: (string | number)[][]; containers: (string | number)[][]} {
+export function changedJsonPaths(before: unknown, after: unknown, at: Key[] = [], out: {paths: Key[][]; containers: Key[][]} = {paths: [], containers: []}): {paths: Key[][]; containers: Key[][]} {
+	walkJson(before, after, toChain(at), out);
+	return out;
+}
+
+function walkJson(before: unknown, after: unknown, at: Chain, out: {paths: Key[][]; containers: Key[][]}): void {
 	if (isObject(before) && isObject(after)) {
-		const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-		for (const k of keys) {
-			const inB = Object.hasOwn(before, k);
+		// The keys of before, then those only after has (the order of a Set of both).
+		const visit = (k: string, inB: boolean) => {
 			const inA = Object.hasOwn(after, k);
 			if (inA && isObject(after[k]) && !(inB && isObject(before[k]))) {
 				// An object the change added (or put where a non-object was): its leaves are the change.
-				if (inB) out.paths.push([...at, k]);
-				out.containers.push([...at, k]);
-				changedJsonPaths({}, after[k], [...at, k], out);
-			} else if (inB && inA) changedJsonPaths(before[k], after[k], [...at, k], out);
-			else out.paths.push([...at, k]);
-		}
-		return out;
+				const here = {up: at, key: k};
+				if (inB) out.paths.push(toPath(here));
+				out.containers.push(toPath(here));
+				walkJson({}, after[k], here, out);
+			} else if (inB && inA) walkJson(before[k], after[k], {up: at, key: k}, out);
+			else out.paths.push(toPath({up: at, key: k}));
+		};
+		for (const k of Object.keys(before)) visit(k, true);
+		for (const k of Object.keys(after)) if (!Object.hasOwn(before, k)) visit(k, false);
+		return;
 	}
-	if (JSON.stringify(before) !== JSON.stringify(after)) out.paths.push(at);
-	return out;
+	if (before === after && (typeof before !== 'object' || before === null)) return; // the same scalar
+	if (JSON.stringify(before) !== JSON.stringify(after)) out.paths.push(toPath(at));
+}
+
+export interface JsonChange {
+	/** Dotted key paths whose values differ (what a log may list); null when not worked out. */
+	names: string[] | null;
+	/** Key paths and added objects (what undo takes back). */
+	paths: Key[][];
+	containers: Key[][];
+}
+
+// The last few JSON changes worked out, so the log's summary of a planned change and the journal's
+// record of the same write parse the two texts once. Entries hold the texts the plan holds anyway;
+// the runner takes its entry out when it records the write.
+const recent: {before: string | null; after: string; change: JsonChange | null}[] = [];
+const RECENT = 2;
+
+/**
+ * What changed between two JSON texts (`before` null: created), or null when either is not JSON.
+ * `take`: forget the result once returned (the last use of it).
+ */
+export function jsonChange(before: string | null, after: string, take = false): JsonChange | null {
+	const i = recent.findIndex((r) => r.after === after && r.before === before);
+	if (i !== -1) {
+		const {change} = recent[i] ?? {change: null};
+		if (take) recent.splice(i, 1);
+		return change;
+	}
+	let change: JsonChange | null = null;
+	try {
+		const b: unknown = before === null ? {} : JSON.parse(before);
+		const a: unknown = JSON.parse(after);
+		// The runner's last use needs no names.
+		change = {names: take ? null : changedJsonNames(b, a), ...changedJsonPaths(b, a)};
+	} catch {
+		change = null;
+	}
+	if (!take) {
+		recent.unshift({before, after, change});
+		recent.length = Math.min(recent.length, RECENT);
+	}
+	return change;
 }
 
 export function isEnvFile(file: string): boolean {
@@ -55,15 +120,11 @@ export function changedEnvKeys(before: string, after: string): string[] {
 /** The part of `file` a write from `before` to `after` changed; null when the file is neither JSON nor .env. */
 export function ownedPart(file: string, before: string | null, after: string): OwnedPart | null {
 	if (file.endsWith('.json')) {
-		try {
-			const b: unknown = before === null ? {} : JSON.parse(before);
-			const a: unknown = JSON.parse(after);
-			const {paths, containers} = changedJsonPaths(b, a);
-			// A change of the top-level value itself (not an object) cannot be taken back as a part.
-			return paths.some((p) => p.length === 0) ? null : {json: paths, containers};
-		} catch {
-			return null;
-		}
+		const change = jsonChange(before, after, true);
+		if (!change) return null;
+		const {paths, containers} = change;
+		// A change of the top-level value itself (not an object) cannot be taken back as a part.
+		return paths.some((p) => p.length === 0) ? null : {json: paths, containers};
 	}
 	if (isEnvFile(file)) return {env: changedEnvKeys(before ?? '', after)};
 	return null;
