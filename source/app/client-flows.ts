@@ -108,11 +108,20 @@ async function askAiliceConfig(session: Session, asker: Asker, setup: boolean): 
 		return;
 	}
 	await askUrl(session, asker);
-	const u = parseOllamaUrl(String(a.url));
+	let u = parseOllamaUrl(String(a.url));
 	if (!u.ok) throw new UsageError(`--url: ${u.problem}`);
 	if (u.url.loopback && a.role === 'client' && a.ollamaOnThisMachine === undefined && asker.interactive) {
-		// false makes step 4 refuse the loopback address (AIlice would look for Ollama here).
 		a.ollamaOnThisMachine = await asker.confirm({message: `${u.url.host} is this machine. Does Ollama run on this same machine as AIlice?`, flag: '--url', default: false});
+		if (!a.ollamaOnThisMachine) {
+			// AIlice would look for Ollama here, and every later question would be wasted: ask for the right address now.
+			await askUrl(session, asker, {
+				again: true,
+				refuseLoopback: 'is this machine, and Ollama runs on another one: give the Twingate Resource alias the Ollama host published in step 3 (or its connection card).',
+				message: 'Ollama is on another machine: its URL through Twingate (the Resource alias, e.g. http://ollama.home.internal:11434), or paste the otw1: connection card',
+			});
+			u = parseOllamaUrl(String(a.url));
+			if (!u.ok) throw new UsageError(`--url: ${u.problem}`);
+		}
 	}
 	if (!hasModels(a)) {
 		const live = await fetchModels(session.ctx, u.url, a.timeoutMs, {run: session.answers});
@@ -192,6 +201,16 @@ export async function interviewServiceAccount(session: Session, asker: Asker): P
 		if (!a.deploy) return;
 	}
 	if (a.out === undefined) a.out = await asker.text({message: 'Folder for the deployment files (Dockerfile, entrypoint.sh, .env.example)', flag: '--out', default: DEFAULT_OUT, validate: nonEmpty});
+	// The container reaches Ollama through Twingate: a loopback address would be the container itself (its
+	// entrypoint refuses it), so step 5 asks for the Resource alias then, whatever step 4 used on this machine.
+	const known = a.url ? parseOllamaUrl(String(a.url)) : null;
+	if (!known || !known.ok || known.url.loopback) {
+		await askUrl(session, asker, {
+			key: 'deployUrl',
+			refuseLoopback: 'is the container itself inside the step-5 container (its entrypoint refuses it): give the Twingate Resource alias of Ollama (or its connection card).',
+			message: known?.ok ? `${known.url.host} is this machine; the container needs Ollama's Twingate Resource alias (e.g. http://ollama.home.internal:11434), or paste the otw1: card` : 'Ollama URL for the container: the Twingate Resource alias (e.g. http://ollama.home.internal:11434), or paste the otw1: connection card',
+		});
+	}
 	await askServiceKey(session, asker, false);
 }
 

@@ -5,6 +5,7 @@
 import {SCHEMA_VERSION} from '../core/events.js';
 import {EXIT, UsageError} from '../core/exit-codes.js';
 import {parseOllamaUrl} from '../core/url.js';
+import {CARD_PREFIX, decodeCard} from '../core/card.js';
 import {validateModelName} from '../core/ollama-api.js';
 import type {ConnectionReport} from '../core/connection-test.js';
 import type {RunMode, StepOutcome} from '../core/runner.js';
@@ -56,18 +57,62 @@ export function answersFromOptions(o: Options): Record<string, unknown> {
 	};
 }
 
-function validateUrlAnswer(v: string): string | null {
-	const r = parseOllamaUrl(v);
-	return r.ok ? null : r.problem;
+/** A typed URL or a pasted connection card: null when usable, else the sentence saying why not. */
+export function validateUrlOrCard(v: string, refuseLoopback?: string): string | null {
+	const text = v.trim();
+	let url = text;
+	if (text.startsWith(CARD_PREFIX)) {
+		const c = decodeCard(text);
+		if (!c.ok) return c.problem;
+		url = c.card.url;
+	}
+	const r = parseOllamaUrl(url);
+	if (!r.ok) return r.problem;
+	if (refuseLoopback && r.url.loopback) return `${r.url.host} ${refuseLoopback}`;
+	return null;
 }
 
-export async function askUrl(session: Session, asker: Asker): Promise<void> {
-	if (session.answers.url) return;
-	session.answers.url = await asker.text({
-		message: 'Ollama URL as this machine reaches it (the Twingate Resource alias), e.g. http://ollama.home.internal:11434',
-		flag: '--url',
-		validate: validateUrlAnswer,
-	});
+export interface AskUrlOptions {
+	/** Refuse a loopback address, with this reason after the host name (e.g. "is this machine, and …"). */
+	refuseLoopback?: string;
+	/** Ask even when an answer exists (it becomes the default): a retry with other answers. */
+	again?: boolean;
+	/** Where the answer goes (default `url`). */
+	key?: 'url' | 'deployUrl';
+	message?: string;
+}
+
+/**
+ * Asks for Ollama's URL. Every URL prompt also takes the connection card (one line starting otw1:)
+ * that step 3 prints on the Ollama host: it fills the URL and, when none were given, the models, and
+ * says what it decoded.
+ */
+export async function askUrl(session: Session, asker: Asker, opts: AskUrlOptions = {}): Promise<void> {
+	const key = opts.key ?? 'url';
+	const previous = session.answers[key] as string | undefined;
+	if (previous && !opts.again) return;
+	const value = (
+		await asker.text({
+			message: opts.message ?? 'Ollama URL as this machine reaches it (the Twingate Resource alias, e.g. http://ollama.home.internal:11434), or paste the otw1: connection card from step 3',
+			flag: key === 'url' ? '--url' : '--url (or --card)',
+			default: previous,
+			validate: (v) => validateUrlOrCard(v, opts.refuseLoopback),
+		})
+	).trim();
+	if (!value.startsWith(CARD_PREFIX)) {
+		session.answers[key] = value;
+		return;
+	}
+	const c = decodeCard(value);
+	if (!c.ok) throw new UsageError(c.problem); // cannot happen: validated above
+	session.answers[key] = c.card.url;
+	const a = session.answers as {models?: string[]; model?: string; cardModels?: string[]};
+	const fillModels = !(a.models && a.models.length) && !a.model;
+	if (fillModels) a.cardModels = c.card.models;
+	await asker.note(
+		'From the connection card',
+		`URL: ${c.card.url}\nModels: ${c.card.models.length ? c.card.models.join(', ') : '(the card lists none; you will pick one from the server)'}${fillModels ? '' : ' (not used: models were already given)'}`,
+	);
 }
 
 export async function askRole(session: Session, asker: Asker): Promise<Role> {

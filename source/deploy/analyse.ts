@@ -24,6 +24,8 @@ export interface DeployAnswers {
 	/** Pasted key content (secret, memory only). */
 	serviceKey?: string;
 	url?: string;
+	/** The URL the container uses, when this machine's own (url) is loopback (asked by step 5). */
+	deployUrl?: string;
 	models?: string[];
 	model?: string;
 	cardModels?: string[];
@@ -92,7 +94,12 @@ export async function analyseDeploy(ctx: Ctx, a: DeployAnswers): Promise<DeployA
 		if (expiry) result.warnings.push(expiry.sentence);
 	}
 
-	const parsedUrl = a.url ? parseOllamaUrl(a.url) : null;
+	// The URL the container uses: asked separately when this machine's own was loopback.
+	const containerUrl = a.deployUrl ?? a.url;
+	const parsedUrl = containerUrl ? parseOllamaUrl(containerUrl) : null;
+	if (parsedUrl?.ok && parsedUrl.url.loopback) {
+		result.warnings.push(`${parsedUrl.url.origin} is loopback: inside the step-5 container that is the container itself, and its entrypoint refuses it; set OLLAMA_BASE_URL in the .env to the Twingate Resource alias (e.g. http://ollama.home.internal:11434).`);
+	}
 	const models = a.models && a.models.length ? a.models : a.model ? [a.model] : a.cardModels && a.cardModels.length ? a.cardModels : undefined;
 	const spec: DeploySpec = {
 		url: parsedUrl?.ok ? parsedUrl.url.origin : undefined,

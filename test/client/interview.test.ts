@@ -87,9 +87,10 @@ describe('interviews of steps 4 and 5', () => {
 		const ctx = makeCtx();
 		const session = new Session({ctx, answers: {}});
 		const asked: Asked[] = [];
-		await INTERVIEWS['service-account']?.(session, scriptedAsker([true, 'prod', 'none'], asked));
-		expect(asked.map((q) => q.flag)).toEqual(['--out', '--out', '--service-key-file']);
-		expect(session.answers).toMatchObject({deploy: true, out: 'prod'});
+		// No URL known yet: the container's URL is asked too (the Resource alias, or a card).
+		await INTERVIEWS['service-account']?.(session, scriptedAsker([true, 'prod', 'http://ollama.home.internal:11434', 'none'], asked));
+		expect(asked.map((q) => q.flag)).toEqual(['--out', '--out', '--url (or --card)', '--service-key-file']);
+		expect(session.answers).toMatchObject({deploy: true, out: 'prod', deployUrl: 'http://ollama.home.internal:11434'});
 		const declined = new Session({ctx, answers: {}});
 		await INTERVIEWS['service-account']?.(declined, scriptedAsker([false], []));
 		expect(declined.answers).toMatchObject({deploy: false});
