@@ -50,17 +50,15 @@ export function wholeFileDiff(path: string, before: string | null, after: string
 const CONTEXT = 3;
 const onlySecretsChange = (path: string) => `--- ${path}\n+++ ${path}\n(only secret values change; they are not shown)`;
 
-const SPANS_LINES = [
-	/-----BEGIN /,
-	/\\"/,
-	/:[^\S\n]*\n/,
-	/"[^\S\n]*\n\s*:/,
-	/^[^\S\n]*(?:export\s+)?[A-Za-z_][\w.-]*[^\S\n]*=[^\S\n]*["'`]/m,
-];
+const SPANS_LINES = [/-----BEGIN /, /\\"/, /:[^\S\n]*\n/, /"[^\S\n]*\n\s*:/];
+// A .env-style line whose value starts with a quote (which may close lines later); looked for only
+// where some `=` is followed by a quote at all, which is quicker to rule out.
+const EQUALS_QUOTE = /=[^\S\n]*["'`]/;
+const ENV_QUOTED = /^[^\S\n]*(?:export\s+)?[A-Za-z_][\w.-]*[^\S\n]*=[^\S\n]*["'`]/m;
 
 /** Whether masking this text could treat lines other than one by one (so a part cannot be masked alone). */
 export function maskSpansLines(text: string): boolean {
-	return SPANS_LINES.some((re) => re.test(text));
+	return SPANS_LINES.some((re) => re.test(text)) || (EQUALS_QUOTE.test(text) && ENV_QUOTED.test(text));
 }
 
 /** Index of the first character where a and b differ (the shorter length when one starts the other). */
