@@ -195,16 +195,21 @@ type NameChain = {up: NameChain; key: string} | null;
 function dotted(at: NameChain): string {
 	const keys: string[] = [];
 	for (let c = at; c; c = c.up) keys.push(c.key);
+	return keyPathName(keys.reverse());
+}
+
+/** A key path as the log writes it: `models.ollama`, `m["llama3.2:latest"]`; the root is `(whole document)`. */
+export function keyPathName(keys: readonly string[]): string {
 	let out = '';
-	for (let i = keys.length - 1; i >= 0; i--) out = join(out, keys[i] ?? '');
-	return out;
+	for (const k of keys) out = join(out, k);
+	return out === '' ? '(whole document)' : out;
 }
 
 /** The dotted key paths whose values differ between two JSON values (objects are walked, arrays compared whole). */
 export function changedJsonPaths(before: unknown, after: unknown, prefix = '', out: string[] = []): string[] {
 	// The prefix is kept as one key (already dotted), the path below it as a chain made into text only when recorded.
 	const name = (at: NameChain) => {
-		const below = dotted(at);
+		const below = at === null ? '' : dotted(at);
 		if (prefix === '') return below;
 		if (below === '') return prefix;
 		return below.startsWith('[') ? `${prefix}${below}` : `${prefix}.${below}`;

@@ -7,7 +7,7 @@ import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {envEntries} from '../ailice/dotenv.js';
 import type {OwnedPart} from './journal.js';
-import {changedJsonPaths as changedJsonNames} from './mask.js';
+import {keyPathName} from './mask.js';
 
 export function contentHash(text: string | Uint8Array): string {
 	return createHash('sha256').update(text).digest('hex');
@@ -63,6 +63,63 @@ function walkJson(before: unknown, after: unknown, at: Chain, out: {paths: Key[]
 	if (JSON.stringify(before) !== JSON.stringify(after)) out.paths.push(toPath(at));
 }
 
+/** Whether two JSON values are the same (objects whatever their key order): the log's test of a changed leaf. */
+function sameJson(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	if (Array.isArray(a) !== Array.isArray(b)) return false;
+	if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+	const ka = Object.keys(a);
+	const kb = Object.keys(b);
+	return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * The log's names (as `changedJsonPaths` in mask.ts gives them) and the owned part (as
+ * {@link changedJsonPaths} here gives it) in one walk of the two values.
+ */
+export function changedJsonBoth(before: unknown, after: unknown): JsonChange {
+	const names: string[] = [];
+	const part = {paths: [] as Key[][], containers: [] as Key[][]};
+	const name = (at: Chain) => keyPathName(toPath(at) as string[]);
+	const walk = (b: unknown, a: unknown, at: Chain): void => {
+		if (isObject(b) && isObject(a)) {
+			for (const k of Object.keys(b)) {
+				const here = {up: at, key: k};
+				if (!Object.hasOwn(a, k)) {
+					names.push(name(here));
+					part.paths.push(toPath(here));
+					continue;
+				}
+				const bv = b[k];
+				const av = a[k];
+				if (isObject(av) && !isObject(bv)) {
+					// An object where a non-object was: one changed name for the log, its leaves for undo.
+					names.push(name(here));
+					part.paths.push(toPath(here));
+					part.containers.push(toPath(here));
+					walkJson({}, av, here, part);
+				} else walk(bv, av, here);
+			}
+			for (const k of Object.keys(a)) {
+				if (Object.hasOwn(b, k)) continue;
+				const here = {up: at, key: k};
+				names.push(name(here));
+				if (isObject(a[k])) {
+					part.containers.push(toPath(here));
+					walkJson({}, a[k], here, part);
+				} else part.paths.push(toPath(here));
+			}
+			return;
+		}
+		if (b === a && (typeof b !== 'object' || b === null)) return;
+		if (!sameJson(b, a)) names.push(name(at));
+		if (JSON.stringify(b) !== JSON.stringify(a)) part.paths.push(toPath(at));
+	};
+	walk(before, after, null);
+	return {names, ...part};
+}
+
 export interface JsonChange {
 	/** Dotted key paths whose values differ (what a log may list); null when not worked out. */
 	names: string[] | null;
@@ -93,7 +150,7 @@ export function jsonChange(before: string | null, after: string, take = false): 
 		const b: unknown = before === null ? {} : JSON.parse(before);
 		const a: unknown = JSON.parse(after);
 		// The runner's last use needs no names.
-		change = {names: take ? null : changedJsonNames(b, a), ...changedJsonPaths(b, a)};
+		change = take ? {names: null, ...changedJsonPaths(b, a)} : changedJsonBoth(b, a);
 	} catch {
 		change = null;
 	}

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {eventForLog} from '../../source/core/logger.js';
 import {changedJsonPaths as changedNames} from '../../source/core/mask.js';
-import {changedJsonPaths as changedParts, jsonChange, ownedPart} from '../../source/core/owned-part.js';
+import {changedJsonBoth, changedJsonPaths as changedParts, jsonChange, ownedPart} from '../../source/core/owned-part.js';
 
 // The walks as they were before key paths were built lazily: the results must not change.
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -57,6 +57,18 @@ describe('changed key paths, worked out once', () => {
 			const after = JSON.parse(JSON.stringify(mutate(r, before))) as unknown;
 			expect(changedParts(before, after), `seed ${seed}`).toEqual(refParts(before, after));
 		}
+	});
+
+	it('one walk gives both the log names and the owned part, as the two walks do', () => {
+		for (let seed = 1; seed <= 2000; seed++) {
+			const r = rng(seed * 7);
+			const before = JSON.parse(JSON.stringify(value(r, 0))) as unknown;
+			const after = JSON.parse(JSON.stringify(mutate(r, before))) as unknown;
+			expect(changedJsonBoth(before, after), `seed ${seed}`).toEqual({names: changedNames(before, after), ...refParts(before, after)});
+		}
+		expect(changedJsonBoth(1, {a: 1})).toEqual({names: ['(whole document)'], paths: [[]], containers: []});
+		expect(changedJsonBoth({a: [1, {x: 1, y: 2}]}, {a: [1, {y: 2, x: 1}]})).toEqual({names: [], paths: [['a']], containers: []});
+		expect(changedJsonBoth({a: 1, b: null}, {a: {c: 1}, b: {}})).toEqual({names: ['a', 'b'], paths: [['a'], ['a', 'c'], ['b']], containers: [['a'], ['b']]});
 	});
 
 	it('the log names keep their form (dotted, bracketed, whole document)', () => {
