@@ -1,5 +1,5 @@
 /**
- * --help, --version, --json and non-TTY runs never load React or Ink (issue 6): every file module
+ * --help, --version, --json and non-TTY runs never load React or Ink: every file module
  * Node loads is traced, and none of them may contain Ink's or React's code.
  */
 import {spawnSync} from 'node:child_process';

@@ -17,7 +17,7 @@ import {backupsOf, configPathOf, makeCtx, runClientStep, useFakeOllama, writeCon
 
 const fake = useFakeOllama();
 
-/** A config.json as AIlice rewrites it (2-space JSON, ailice.md §3/§4), with user keys and providers. */
+/** A config.json as AIlice rewrites it (2-space JSON), with user keys and providers. */
 const RICH = `{
   "modelID": "",
   "agentModelConfig": {
@@ -80,7 +80,7 @@ function withoutOurs(doc: Doc): Doc {
 	return copy;
 }
 
-describe('step 4 merge (ailice.md §3 editing rule)', () => {
+describe('step 4 merge', () => {
 	it('keeps every unrelated key and provider, in meaning and in order, and only adds the ollama provider', async () => {
 		const ctx = makeCtx();
 		const file = writeConfig(ctx, RICH);
@@ -102,12 +102,12 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 			baseURL: `${fake.server().url}/v1`,
 			modelList: {'llama3.2:latest': {formatter: 'AFormatterGPT', contextWindow: 8192, systemAsUser: false, args: {}}},
 		});
-		// agentModelConfig is replaced wholesale by AIlice (§3): DEFAULT set, the other entry kept.
+		// agentModelConfig is replaced wholesale by AIlice: DEFAULT set, the other entry kept.
 		expect(doc.agentModelConfig).toEqual({DEFAULT: 'ollama:llama3.2:latest', 'search-engine': 'openrouter:qwen/qwen-2.5-72b-instruct'});
 		expect(doc.modelID).toBe('ollama:llama3.2:latest');
 	});
 
-	it('creates a minimal valid config.json (ailice.md §11) when none exists, mode 0600', async () => {
+	it('creates a minimal valid config.json when none exists, mode 0600', async () => {
 		const ctx = makeCtx();
 		const out = await runClientStep(ailiceConfig, ctx, {url: fake.server().url, models: ['qwen2.5-coder:7b'], setDefault: true});
 		expect(out.result.status).toBe('ok');
@@ -130,7 +130,7 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 		expect(out.run.files).toMatchObject([{path: file, backup: null, created: true}]);
 	});
 
-	it('invalid JSON: stops with the line and column of the error and leaves the file untouched (seed-corrections #21)', async () => {
+	it('invalid JSON: stops with the line and column of the error and leaves the file untouched', async () => {
 		const ctx = makeCtx();
 		const broken = '{\n  "models": {\n    // Your models here\n  }\n}\n';
 		const file = writeConfig(ctx, broken);
@@ -204,7 +204,7 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 		expect(out.run.files).toMatchObject([{path: file, backup, created: false}]);
 	});
 
-	it('updates the web app overlay <chatHistoryPath>/0/user_config.json when it names the provider (ailice.md §7)', async () => {
+	it('updates the web app overlay <chatHistoryPath>/0/user_config.json when it names the provider', async () => {
 		const ctx = makeCtx();
 		const history = path.join(ctx.dir, 'history');
 		writeConfig(ctx, JSON.stringify({chatHistoryPath: history, models: {}}, null, 2));
@@ -283,7 +283,7 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 		expect(existsSync(configPathOf(ctx))).toBe(false);
 	});
 
-	it('schema (ailice.md §11 checklist) catches what AIlice would crash on', () => {
+	it('schema catches what AIlice would crash on', () => {
 		const bad = {
 			modelID: 'ollama:nope',
 			models: {
@@ -298,7 +298,7 @@ describe('step 4 merge (ailice.md §3 editing rule)', () => {
 		expect(validateAiliceConfig(JSON.parse(ok.text), 'ollama')).toEqual({errors: [], warnings: []});
 	});
 
-	it('finds config.json where AIlice reads it on each OS (ailice.md §2), and --ailice-config overrides', () => {
+	it('finds config.json where AIlice reads it on each OS, and --ailice-config overrides', () => {
 		const base = {home: '/home/u', cwd: '/work', env: {}};
 		expect(ailiceConfigPath({...base, platform: 'linux'}).path).toBe('/home/u/.config/ailice/config.json');
 		expect(ailiceConfigPath({...base, platform: 'linux', env: {XDG_CONFIG_HOME: '/x/cfg'}}).path).toBe('/x/cfg/ailice/config.json');

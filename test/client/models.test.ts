@@ -1,5 +1,5 @@
 /**
- * The live model list and context lengths from the real node:http fake Ollama (ollama.md §7), with
+ * The live model list and context lengths from the real node:http fake Ollama, with
  * tagged names, a name without a tag, one missing, a cloud entry, and a server that is down.
  */
 import {describe, expect, it} from 'vitest';
@@ -17,7 +17,7 @@ function url(u: string): OllamaUrl {
 }
 
 describe('models from /api/tags and /api/show', () => {
-	it('lists names exactly as Ollama reports them, cloud entries apart (seed-corrections #39)', async () => {
+	it('lists names exactly as Ollama reports them, cloud entries apart', async () => {
 		const r = await fetchModels(makeCtx(), url(fake.server().url));
 		expect(r).toEqual({
 			ok: true,
@@ -29,7 +29,7 @@ describe('models from /api/tags and /api/show', () => {
 		});
 	});
 
-	it('resolves a name without a tag to :latest, keeps tags, reports the missing one (seed-corrections #22)', async () => {
+	it('resolves a name without a tag to :latest, keeps tags, reports the missing one', async () => {
 		const r = await fetchModels(makeCtx(), url(fake.server().url));
 		if (!r.ok) throw new Error('no list');
 		expect(resolveModelNames(r.value, ['llama3.2', 'QWEN2.5-coder:7b'])).toEqual({ok: true, names: ['llama3.2:latest', 'qwen2.5-coder:7b']});

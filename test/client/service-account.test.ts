@@ -1,8 +1,7 @@
 /**
  * Step 5: the deployment folder (Dockerfile, entrypoint.sh, .env.example, README.md, the docker run
- * line), the service key check (twingate.md §6.2: JSON with `network`, never printed), shellcheck on
- * the generated entrypoint, and its bounded wait for `twingate status` = online (twingate.md §6.3)
- * run for real with fake `twingate`, `ollama-tunnel-wizard` and `ailice` programs on PATH.
+ * line), the service key check (JSON with `network`, never printed), shellcheck on the generated
+ * entrypoint, and its bounded wait for `twingate status` = online, run for real with fake `twingate`, `ollama-tunnel-wizard` and `ailice` programs on PATH.
  */
 import {spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
@@ -57,7 +56,7 @@ describe('step 5: the deployment folder', () => {
 		for (const want of ['https://packages.twingate.com/apt/gpg.key', 'apt-get install -y --no-install-recommends twingate', 'FROM python:', 'myshell-ai/AIlice', 'pip install', 'ollama-tunnel-wizard@', 'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]']) {
 			expect(dockerText).toContain(want);
 		}
-		// The commands install the Client, never a Connector, and use no --service-key flag (seed-corrections #30–#34).
+		// The commands install the Client, never a Connector, and use no --service-key flag.
 		const commands = dockerText.split('\n').filter((l) => !l.startsWith('#')).join('\n');
 		expect(commands).not.toMatch(/connector|--service-key/i);
 		const run = an.runLines.join('\n');
@@ -114,7 +113,7 @@ describe('step 5: the deployment folder', () => {
 	});
 });
 
-describe('service key expiry (keys expire 365 days after creation by default, twingate.md §2)', () => {
+describe('service key expiry (keys expire 365 days after creation by default)', () => {
 	it('an expired key stops step 5 with a clear sentence and writes nothing; a key expiring soon is a warning', async () => {
 		const ctx = makeCtx();
 		ctx.runner.expect({argv: ['git', '-C', ctx.dir, 'rev-parse', '--is-inside-work-tree'], exitCode: 128, repeat: true});

@@ -198,7 +198,7 @@ describe('connection test against a fake Ollama', () => {
 		expect(r.cause).toBe('dns');
 	});
 
-	it('flags a 100.64.0.0/10 address as a tunnel handle (twingate.md §3), without contacting it', async () => {
+	it('flags a 100.64.0.0/10 address as a tunnel handle, without contacting it', async () => {
 		const ctx = makeCtx();
 		const net = {
 			lookup: async () => [{address: '100.96.0.7', family: 4 as const}],

@@ -1,6 +1,5 @@
 /**
- * Doctor scenarios through the fake command runner (real recorded outputs, ollama.md §10 and
- * twingate.md §6) and the real fake-Ollama HTTP server; each asserts the diagnosis cause and fix.
+ * Doctor scenarios through the fake command runner (real recorded outputs) and the real fake-Ollama HTTP server; each asserts the diagnosis cause and fix.
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -15,7 +14,7 @@ import {closedPort, startFakeOllama, type FakeOllama} from '../support/fake-olla
 import {makeCtx, type TestCtx} from '../support/fake-ctx.js';
 
 const ALIAS = 'ollama.home.internal';
-// twingate.md §6.4, newer client with a group heading [constructed in the same format].
+// `twingate resources`, newer client with a group heading [constructed in the same format].
 const RESOURCES = `MAIN RESOURCES\nRESOURCE NAME\tADDRESS\tALIAS\tAUTH STATUS\nOllama Mac\t192.168.1.20\t${ALIAS}\t\n`;
 
 function url(u: string): OllamaUrl {

@@ -1,4 +1,4 @@
-/** Linux firewall check: ufw, firewalld or nftables, whichever is present (ollama.md §8 rows 5–7). */
+/** Linux firewall check: ufw, firewalld or nftables, whichever is present. */
 import {describe, expect, it} from 'vitest';
 import {linuxFirewall} from '../../source/doctor/checks.js';
 import {makeCtx} from '../support/fake-ctx.js';

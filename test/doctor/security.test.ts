@@ -1,4 +1,4 @@
-/** Security findings on the AIlice side: key file mode and age, .env with a secret (twingate.md §6.2). */
+/** Security findings on the AIlice side: key file mode and age, .env with a secret. */
 import {chmodSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';

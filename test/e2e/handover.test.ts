@@ -1,5 +1,5 @@
 /**
- * Commands that need the real terminal (issue 3): the Ink UI steps aside while sudo asks for a
+ * Commands that need the real terminal: the Ink UI steps aside while sudo asks for a
  * password, every typed key reaches sudo (none is eaten by the wizard), and the UI comes back.
  * `undo` of a run that changed a system file reverses it with `sudo mv …`; a fake `sudo` first on
  * PATH asks for the password on /dev/tty like the real one, records what it read, then runs the command.

@@ -1,5 +1,5 @@
 /**
- * Ctrl-C while a step's command runs (issue 6): the command is killed and the wizard exits 130 at
+ * Ctrl-C while a step's command runs: the command is killed and the wizard exits 130 at
  * once, with the terminal restored. On the Ollama host (Linux), step 1 first looks for a running
  * Connector with `docker ps`; a fake `docker` first on PATH records its PID and hangs for 30 s.
  */

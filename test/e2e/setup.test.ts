@@ -1,5 +1,5 @@
 /**
- * Tested as a person would (issue 6): the built CLI in a real pseudo-terminal (tmux), keys typed,
+ * Tested as a person would: the built CLI in a real pseudo-terminal (tmux), keys typed,
  * the screen read. The guided setup on the AIlice side against the real fake Ollama server, through
  * to a written AIlice config and a passing connection test; and `q` in the middle quits cleanly.
  */

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {parseAppBlocked, parseBlockAll, parseFirewallGlobalState} from '../../source/parsers/firewall.js';
 
 describe('parseFirewallGlobalState', () => {
-	it('F19: --getglobalstate, three variants (ollama.md §10 F19)', () => {
+	it('F19: --getglobalstate, three variants', () => {
 		expect(parseFirewallGlobalState('Firewall is enabled. (State = 1)\n')).toBe('on');
 		expect(parseFirewallGlobalState('Firewall is disabled. (State = 0)\n')).toBe('off');
 		expect(parseFirewallGlobalState('Firewall is blocking all non-essential incoming connections. (State = 2)\n')).toBe('block-all');
@@ -19,7 +19,7 @@ describe('parseFirewallGlobalState', () => {
 });
 
 describe('parseBlockAll', () => {
-	it('F19: --getblockall, macOS 26 and older wording (ollama.md §10 F19)', () => {
+	it('F19: --getblockall, macOS 26 and older wording', () => {
 		expect(parseBlockAll('Firewall has block all state set to disabled.\n')).toBe('disabled');
 		expect(parseBlockAll('Firewall has block all state set to enabled.\n')).toBe('enabled');
 		expect(parseBlockAll('Block all DISABLED!\n')).toBe('disabled');
@@ -30,7 +30,7 @@ describe('parseBlockAll', () => {
 });
 
 describe('parseAppBlocked', () => {
-	it('F19: --getappblocked wordings incl. trailing spaces (ollama.md §10 F19)', () => {
+	it('F19: --getappblocked wordings incl. trailing spaces', () => {
 		expect(parseAppBlocked('Incoming connection to /path/bin is permitted \n')).toBe('allowed');
 		expect(parseAppBlocked('Incoming connection to /path/bin is blocked \n')).toBe('blocked');
 		expect(parseAppBlocked('Application at path ( /Applications/X.app ) is not blocked from accepting incoming connections.\n')).toBe('allowed');

@@ -9,7 +9,7 @@ import {
 	proposableResourceAddresses,
 } from '../../source/parsers/interfaces.js';
 
-// ollama.md §10 F20, `en0` block [verbatim, StackOverflow q/29958143]. Tabs as in the source.
+// F20, `en0` block [verbatim, StackOverflow q/29958143]. Tabs as in the source.
 const F20_EN0 = [
 	'en0: flags=8863<UP,BROADCAST,SMART,RUNNING,SIMPLEX,MULTICAST> mtu 1500',
 	'\tether 64:76:ba:ae:a3:02',
@@ -99,14 +99,14 @@ const IP_JSON = JSON.stringify([
 ]);
 
 describe('parseIfconfig', () => {
-	it('F20: en0 → one LAN address, inet6 skipped (ollama.md §10 F20)', () => {
+	it('F20: en0 → one LAN address, inet6 skipped', () => {
 		expect(parseIfconfig(F20_EN0)).toEqual({
 			ok: true,
 			addresses: [{iface: 'en0', address: '172.30.7.47', prefixLength: 16, kind: 'lan', cgnat: false, up: true}],
 		});
 	});
 
-	it('F20: Tailscale utun4 with inet6 first and point-to-point inet → tunnel, CGNAT (ollama.md §10 F20)', () => {
+	it('F20: Tailscale utun4 with inet6 first and point-to-point inet → tunnel, CGNAT', () => {
 		const result = parseIfconfig(F20_UTUN4);
 		expect(result.addresses).toEqual([{iface: 'utun4', address: '100.87.112.117', prefixLength: 32, kind: 'tunnel', cgnat: true, up: true}]);
 		expect(addressLabel(result.addresses[0] ?? {kind: 'lan', cgnat: false})).toBe('tunnel handle other machines cannot use');
@@ -233,7 +233,7 @@ describe('classification helpers', () => {
 });
 
 describe('parseGetifaddr', () => {
-	it('F20: `ipconfig getifaddr en0` prints the bare address (ollama.md §10 F20)', () => {
+	it('F20: `ipconfig getifaddr en0` prints the bare address', () => {
 		expect(parseGetifaddr('172.30.7.47\n')).toEqual({ok: true, address: '172.30.7.47'});
 		expect(parseGetifaddr('')).toEqual({ok: true, address: null});
 		expect(parseGetifaddr('get if addr en0 failed, (os/kern) failure').ok).toBe(false);

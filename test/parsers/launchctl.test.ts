@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {parseLaunchctlError, parseLaunchctlList, parseLaunchctlListDict, parseLaunchctlPrint} from '../../source/parsers/launchctl.js';
 
-// ollama.md §10 F17, `launchctl print gui/501/<label>` [3rd-party fixture]. Tabs as in the source.
+// F17, `launchctl print gui/501/<label>` [3rd-party fixture]. Tabs as in the source.
 const F17 = [
 	'gui/501/com.example.agent = {',
 	'\tactive count = 1',
@@ -25,7 +25,7 @@ const F17 = [
 	'}',
 ].join('\n');
 
-// ollama.md §10 F15, `brew services info ollama -d` [verbatim #3581]; 8-space indents as in the source.
+// F15, `brew services info ollama -d` [verbatim #3581]; 8-space indents as in the source.
 const F15 = [
 	'==> /bin/launchctl list homebrew.mxcl.ollama',
 	'{',
@@ -51,7 +51,7 @@ const F15 = [
 ].join('\n');
 
 describe('parseLaunchctlPrint', () => {
-	it('F17: running agent with program, arguments, environment, pid (ollama.md §10 F17)', () => {
+	it('F17: running agent with program, arguments, environment, pid', () => {
 		expect(parseLaunchctlPrint(F17, 0)).toEqual({
 			ok: true,
 			found: true,
@@ -110,7 +110,7 @@ describe('parseLaunchctlPrint', () => {
 });
 
 describe('parseLaunchctlListDict', () => {
-	it('F15: the dict inside `brew services info ollama -d` (ollama.md §10 F15)', () => {
+	it('F15: the dict inside `brew services info ollama -d`', () => {
 		const result = parseLaunchctlListDict(F15);
 		expect(result).toMatchObject({
 			ok: true,
@@ -157,7 +157,7 @@ describe('parseLaunchctlListDict', () => {
 });
 
 describe('parseLaunchctlList', () => {
-	it('F14: `launchctl list | grep -i ollama`, app launched as an application job (ollama.md §10 F14)', () => {
+	it('F14: `launchctl list | grep -i ollama`, app launched as an application job', () => {
 		expect(parseLaunchctlList('70718\t0\tapplication.com.electron.ollama.61282955.61282961\n')).toEqual({
 			ok: true,
 			jobs: [{pid: 70718, status: 0, label: 'application.com.electron.ollama.61282955.61282961'}],
@@ -176,7 +176,7 @@ describe('parseLaunchctlList', () => {
 });
 
 describe('parseLaunchctlError', () => {
-	it('F18: launchctl error texts (ollama.md §10 F18)', () => {
+	it('F18: launchctl error texts', () => {
 		expect(parseLaunchctlError('Bootstrap failed: 5: Input/output error\n')).toBe('already-loaded');
 		expect(parseLaunchctlError('Could not find domain for user gui: 501\n')).toBe('no-gui-domain');
 	});

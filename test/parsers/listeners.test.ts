@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {parseLsofListeners, parseSsListeners, summariseListeners, type Listener} from '../../source/parsers/listeners.js';
 
-// ollama.md §10 F1 [3rd-party capture]: no header; the app UI listens on a random port.
+// F1 [3rd-party capture]: no header; the app UI listens on a random port.
 const F1 = [
 	'Ollama      853 scottrosenberg    4u  IPv4 0xace4297ca96f619d      0t0  TCP 127.0.0.1:49153 (LISTEN)',
 	'ollama      921 scottrosenberg    3u  IPv4 0x888e00d28704b5ff      0t0  TCP 127.0.0.1:11434 (LISTEN)',
@@ -32,7 +32,7 @@ function only(result: ReturnType<typeof parseSsListeners>): Listener {
 }
 
 describe('parseLsofListeners', () => {
-	it('F1: no header, app UI on 49153 and ollama on loopback → loopback only after filtering by port (ollama.md §10 F1)', () => {
+	it('F1: no header, app UI on 49153 and ollama on loopback → loopback only after filtering by port', () => {
 		const result = parseLsofListeners(F1);
 		expect(result).toEqual({
 			ok: true,
@@ -50,7 +50,7 @@ describe('parseLsofListeners', () => {
 		expect(summariseListeners(result.listeners, 49153).pids).toEqual([853]);
 	});
 
-	it('F2: header line and `*:11434` → all interfaces (ollama.md §10 F2)', () => {
+	it('F2: header line and `*:11434` → all interfaces', () => {
 		const result = parseLsofListeners(F2);
 		expect(result.listeners).toEqual([{command: 'ollama', pid: 1234, address: '*', port: 11434, scope: 'all'}]);
 		const summary = summariseListeners(result.listeners);
@@ -58,7 +58,7 @@ describe('parseLsofListeners', () => {
 		expect(summary.sentence).toBe('One server listens: ollama (PID 1234) on *:11434 (all interfaces, so other machines can connect).');
 	});
 
-	it('F3: two listeners on 11434 → duplicate servers (ollama.md §10 F3)', () => {
+	it('F3: two listeners on 11434 → duplicate servers', () => {
 		const result = parseLsofListeners(F3);
 		expect(result.ok).toBe(true);
 		const summary = summariseListeners(result.listeners, 11434);
@@ -112,7 +112,7 @@ describe('parseLsofListeners', () => {
 });
 
 describe('parseSsListeners', () => {
-	it('F4: `*:11434` with the Netid column → all interfaces, process and PID (ollama.md §10 F4)', () => {
+	it('F4: `*:11434` with the Netid column → all interfaces, process and PID', () => {
 		const listener = only(parseSsListeners(F4));
 		expect(listener).toEqual({command: 'ollama', pid: 8484, address: '*', port: 11434, scope: 'all'});
 		expect(summariseListeners([listener]).state).toBe('all');

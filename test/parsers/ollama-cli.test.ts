@@ -9,7 +9,7 @@ import {
 	parseServerConfigHost,
 } from '../../source/parsers/ollama-cli.js';
 
-// ollama.md §10 F5 [verbatim #3581].
+// F5 [verbatim #3581].
 const F5 = [
 	'time=2024-04-10T21:12:53.994+02:00 level=INFO source=routes.go:1118 msg="Listening on 127.0.0.1:11434 (version 0.1.31)"',
 	'time=2024-04-11T08:26:43.688-04:00 level=INFO source=routes.go:1139 msg="Listening on [::]:11434 (version 0.1.32-rc1)"',
@@ -25,7 +25,7 @@ const F13_LIST = ['NAME            ID              SIZE    MODIFIED    ', 'llama
 const F13_PS_OLD = ['NAME        ID            SIZE    PROCESSOR   UNTIL', 'llama3:70b  bcfb190ca3a7  42 GB   100% GPU    4 minutes from now'].join('\n');
 
 describe('parseOllamaVersion', () => {
-	it('F11: server reachable and same version (ollama.md §10 F11)', () => {
+	it('F11: server reachable and same version', () => {
 		expect(parseOllamaVersion('ollama version is 0.12.3\n')).toEqual({
 			ok: true,
 			serverVersion: '0.12.3',
@@ -35,12 +35,12 @@ describe('parseOllamaVersion', () => {
 		});
 	});
 
-	it('F11: no server → client version only, serverReachable:false (ollama.md §10 F11)', () => {
+	it('F11: no server → client version only, serverReachable:false', () => {
 		const text = 'Warning: could not connect to a running Ollama instance\nWarning: client version is 0.12.3\n';
 		expect(parseOllamaVersion(text)).toEqual({ok: true, serverVersion: null, clientVersion: '0.12.3', serverReachable: false, mismatch: false});
 	});
 
-	it('F11: mismatch → both versions (ollama.md §10 F11)', () => {
+	it('F11: mismatch → both versions', () => {
 		expect(parseOllamaVersion('ollama version is 0.17.1\nWarning: client version is 0.12.3\n')).toEqual({
 			ok: true,
 			serverVersion: '0.17.1',
@@ -87,14 +87,14 @@ describe('compareVersions / isAtLeast', () => {
 });
 
 describe('parseOllamaList / parseOllamaPs', () => {
-	it('F13: `ollama list`, header with trailing spaces (ollama.md §10 F13)', () => {
+	it('F13: `ollama list`, header with trailing spaces', () => {
 		expect(parseOllamaList(F13_LIST)).toEqual({
 			ok: true,
 			models: [{name: 'llama3:latest', id: 'a6990ed6be41', size: '4.7 GB', modified: '5 hours ago'}],
 		});
 	});
 
-	it('F13: older `ollama ps` header without CONTEXT (ollama.md §10 F13)', () => {
+	it('F13: older `ollama ps` header without CONTEXT', () => {
 		expect(parseOllamaPs(F13_PS_OLD)).toEqual({
 			ok: true,
 			models: [{name: 'llama3:70b', id: 'bcfb190ca3a7', size: '42 GB', processor: '100% GPU', context: null, until: '4 minutes from now'}],
@@ -129,11 +129,11 @@ describe('parseOllamaList / parseOllamaPs', () => {
 });
 
 describe('parseListeningLog', () => {
-	it('F5: `Listening on 127.0.0.1:11434 (version 0.1.31)` → loopback (ollama.md §10 F5)', () => {
+	it('F5: `Listening on 127.0.0.1:11434 (version 0.1.31)` → loopback', () => {
 		expect(parseListeningLog(F5[0] ?? '')).toEqual({ok: true, address: '127.0.0.1:11434', host: '127.0.0.1', port: 11434, scope: 'loopback', version: '0.1.31'});
 	});
 
-	it('F5: `Listening on [::]:11434 (version 0.1.32-rc1)` → all interfaces (ollama.md §10 F5)', () => {
+	it('F5: `Listening on [::]:11434 (version 0.1.32-rc1)` → all interfaces', () => {
 		expect(parseListeningLog(F5[1] ?? '')).toEqual({ok: true, address: '[::]:11434', host: '::', port: 11434, scope: 'all', version: '0.1.32-rc1'});
 	});
 
@@ -150,7 +150,7 @@ describe('parseListeningLog', () => {
 });
 
 describe('parseServerConfigHost', () => {
-	it('F7: `server config env=map[... OLLAMA_HOST:http://127.0.0.1:11434 ...]` (ollama.md §10 F7)', () => {
+	it('F7: `server config env=map[... OLLAMA_HOST:http://127.0.0.1:11434 ...]`', () => {
 		expect(parseServerConfigHost(F7)).toEqual({ok: true, value: 'http://127.0.0.1:11434'});
 	});
 

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {parseOllamaHostValue, validateBindValue} from '../../source/parsers/ollama-host.js';
 
-// ollama.md §2, the whole `envconfig/config_test.go` TestHost table (plus the rows §2 adds).
+// The whole TestHost table of Ollama's `envconfig/config_test.go`
+// (https://github.com/ollama/ollama/blob/main/envconfig/config_test.go), plus the last three rows.
 const TEST_HOST: [name: string, value: string, expect: string][] = [
 	['empty', '', 'http://127.0.0.1:11434'],
 	['only address', '1.2.3.4', 'http://1.2.3.4:11434'],
@@ -25,12 +26,12 @@ const TEST_HOST: [name: string, value: string, expect: string][] = [
 	['https', 'https://1.2.3.4', 'https://1.2.3.4:443'],
 	['https port', 'https://1.2.3.4:4321', 'https://1.2.3.4:4321'],
 	['proxy path', 'https://example.com/ollama', 'https://example.com:443/ollama'],
-	['ollama.com (§2)', 'ollama.com', 'https://ollama.com:443'],
-	['0.0.0.0 (§2)', '0.0.0.0', 'http://0.0.0.0:11434'],
-	['0.0.0.0:11434 (§2)', '0.0.0.0:11434', 'http://0.0.0.0:11434'],
+	['ollama.com', 'ollama.com', 'https://ollama.com:443'],
+	['0.0.0.0', '0.0.0.0', 'http://0.0.0.0:11434'],
+	['0.0.0.0:11434', '0.0.0.0:11434', 'http://0.0.0.0:11434'],
 ];
 
-describe('parseOllamaHostValue (ollama.md §2, TestHost)', () => {
+describe('parseOllamaHostValue (TestHost)', () => {
 	for (const [name, value, expected] of TEST_HOST) {
 		it(`TestHost "${name}": ${JSON.stringify(value)} → ${expected}`, () => {
 			const result = parseOllamaHostValue(value);

@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest';
 import {isValidAlias, parsePppoeStatus, parseScutilNcList, parseTwingateResources, parseTwingateStatus} from '../../source/parsers/twingate.js';
 
-// twingate.md §6.4, real capture, older client [3rd-party fixture, fdeslongchamps/twingate-toggle test.gjs]:
+// `twingate resources`, real capture, older client [3rd-party fixture, fdeslongchamps/twingate-toggle test.gjs]:
 // padded cells before the tabs, `-` = empty, empty AUTH STATUS, trailing blank line.
 const RESOURCES_OLD = 'RESOURCE NAME\tADDRESS       \tALIAS\tAUTH STATUS\nHome         \t192.168.2.0/24\t-    \t\n\n';
 
-// twingate.md §6.4, newer client with group headings [3rd-party fixture, "a real output, trimmed"].
+// `twingate resources`, newer client with group headings [3rd-party fixture, "a real output, trimmed"].
 const RESOURCES_GROUPED = [
 	'MAIN RESOURCES',
 	'RESOURCE NAME\tADDRESS\tALIAS\tAUTH STATUS',
@@ -18,7 +18,7 @@ const RESOURCES_GROUPED = [
 	'test-cluster\tkubernetes.default.svc\tpickit-test-cluster.int\tAuth expires in over a week',
 ].join('\n');
 
-// twingate.md §6.4, constructed fixture (twingate-toggle test.gjs).
+// `twingate resources`, constructed fixture (twingate-toggle test.gjs).
 const RESOURCES_AUTH_REQUIRED = 'RESOURCE NAME\tADDRESS\tALIAS\tAUTH STATUS\nDB\tdb.internal\tdb.corp\tAuth required';
 
 // [constructed] `scutil --nc list` on a Mac with the standalone Twingate client and an IPSec VPN.
@@ -31,8 +31,8 @@ const SCUTIL_CONNECTED = [
 // [constructed] the same service, disconnected, as seen through `| grep -i twingate`.
 const SCUTIL_DISCONNECTED = '* (Disconnected)   8F7A3C52-1D2E-4B6F-9A0C-3E5D7B9F1A24 VPN (com.twingate.macos.tunnelprovider) "Twingate"                       [VPN/com.twingate.macos.tunnelprovider]\n';
 
-describe('parseTwingateStatus (twingate.md §6.3)', () => {
-	it('§6.3 words, case-insensitive, first line only', () => {
+describe('parseTwingateStatus', () => {
+	it('`twingate status` words, case-insensitive, first line only', () => {
 		expect(parseTwingateStatus('online\n')).toBe('online');
 		expect(parseTwingateStatus('Online: User\n')).toBe('online');
 		expect(parseTwingateStatus('offline\n')).toBe('offline');
@@ -52,15 +52,15 @@ describe('parseTwingateStatus (twingate.md §6.3)', () => {
 	});
 });
 
-describe('parseTwingateResources (twingate.md §6.4)', () => {
-	it('§6.4 real capture, older client: padded cells, `-`, empty auth, trailing blank line', () => {
+describe('parseTwingateResources', () => {
+	it('`twingate resources`, real capture, older client: padded cells, `-`, empty auth, trailing blank line', () => {
 		expect(parseTwingateResources(RESOURCES_OLD)).toEqual({
 			ok: true,
 			resources: [{name: 'Home', address: '192.168.2.0/24', alias: null, authStatus: null, auth: 'none', group: null}],
 		});
 	});
 
-	it('§6.4 newer client: group headings with the header repeated per group', () => {
+	it('`twingate resources`, newer client: group headings with the header repeated per group', () => {
 		expect(parseTwingateResources(RESOURCES_GROUPED)).toEqual({
 			ok: true,
 			resources: [
@@ -79,13 +79,13 @@ describe('parseTwingateResources (twingate.md §6.4)', () => {
 		});
 	});
 
-	it('§6.4 constructed fixture: alias and `Auth required`', () => {
+	it('`twingate resources`, constructed fixture: alias and `Auth required`', () => {
 		expect(parseTwingateResources(RESOURCES_AUTH_REQUIRED).resources).toEqual([
 			{name: 'DB', address: 'db.internal', alias: 'db.corp', authStatus: 'Auth required', auth: 'needs-auth', group: null},
 		]);
 	});
 
-	it('§6.4 unknown auth texts stay raw; header only = no rows; CRLF', () => {
+	it('`twingate resources`, unknown auth texts stay raw; header only = no rows; CRLF', () => {
 		const result = parseTwingateResources('RESOURCE NAME\tADDRESS\tALIAS\tAUTH STATUS\r\nollama\t192.168.1.20\tollama.internal\tSomething new\r\n');
 		expect(result.resources[0]).toMatchObject({authStatus: 'Something new', auth: 'unknown'});
 		expect(parseTwingateResources('BACKGROUND RESOURCES\nRESOURCE NAME\tADDRESS\tALIAS\tAUTH STATUS\n')).toEqual({ok: true, resources: []});
@@ -98,7 +98,7 @@ describe('parseTwingateResources (twingate.md §6.4)', () => {
 		]);
 	});
 
-	it('§6.4 not connected: the sentence instead of a table → ok:false naming it', () => {
+	it('`twingate resources`, not connected: the sentence instead of a table → ok:false naming it', () => {
 		const result = parseTwingateResources('Twingate must be connected to display available resources.\n');
 		expect(result).toEqual({
 			ok: false,
@@ -116,7 +116,7 @@ describe('parseTwingateResources (twingate.md §6.4)', () => {
 	});
 });
 
-describe('parseScutilNcList (twingate.md §5)', () => {
+describe('parseScutilNcList', () => {
 	it('[constructed] Twingate VPN service listed and connected, next to another VPN', () => {
 		const result = parseScutilNcList(SCUTIL_CONNECTED);
 		expect(result).toMatchObject({ok: true, present: true, state: 'Connected', connected: true});
@@ -151,7 +151,7 @@ describe('parseScutilNcList (twingate.md §5)', () => {
 	});
 });
 
-describe('parsePppoeStatus (twingate.md §5)', () => {
+describe('parsePppoeStatus', () => {
 	it('connected / disconnected / empty = adapter missing', () => {
 		expect(parsePppoeStatus('connected\n')).toBe('connected');
 		expect(parsePppoeStatus('disconnected\n')).toBe('disconnected');
@@ -163,7 +163,7 @@ describe('parsePppoeStatus (twingate.md §5)', () => {
 	});
 });
 
-describe('isValidAlias (twingate.md §2)', () => {
+describe('isValidAlias', () => {
 	it('accepts dotted DNS names, lower-cased', () => {
 		expect(isValidAlias('ollama.internal')).toEqual({ok: true, alias: 'ollama.internal'});
 		expect(isValidAlias(' Ollama.Home.Internal ')).toEqual({ok: true, alias: 'ollama.home.internal'});

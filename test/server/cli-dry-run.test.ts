@@ -1,7 +1,7 @@
 /**
- * `setup --dry-run --platform <other OS>` through the built binary (issue 3 "Non-interactive and
- * dry-run"): the full plan — every command and the full content of every file — printed on any
- * machine, planned from stated assumptions, with nothing written and nothing run.
+ * `setup --dry-run --platform <other OS>` through the built binary: the full plan — every command
+ * and the full content of every file — printed on any machine, planned from stated assumptions,
+ * with nothing written and nothing run.
  */
 import {readdirSync, statSync} from 'node:fs';
 import path from 'node:path';

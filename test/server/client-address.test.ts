@@ -1,5 +1,5 @@
 /**
- * Step 3 — the address clients use (seed-corrections #13–#15, #19; twingate.md §3, §4): addresses per
+ * Step 3 — the address clients use: addresses per
  * interface with their class, 100.64.0.0/10 labelled and never proposed, `<hostname>.local`, the Resource
  * address, and the connection card (decodeCard from source/core/card.ts), saved in the journal.
  */

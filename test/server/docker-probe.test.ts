@@ -1,5 +1,5 @@
 /**
- * The Docker reachability probe (twingate.md §4 option A) without a terminal: `--docker-probe yes|no`,
+ * The Docker reachability probe without a terminal: `--docker-probe yes|no`,
  * the default (not run, and the plan says so), the per-platform command (Docker Desktop's host-gateway
  * alias on a Mac; `--network=host` against 127.0.0.1 on Linux), and the result kept in the journal.
  */
@@ -33,7 +33,7 @@ function mac(): ServerTestCtx {
 	return serverCtx({platform: 'darwin', files: {'/Applications/Ollama.app': {dir: true}}, routes: {'127.0.0.1': server.url}});
 }
 
-/** Ollama.app serving on loopback (ollama.md F1); repeatable, every check detects again. */
+/** Ollama.app serving on loopback; repeatable, every check detects again. */
 const macLoopback: ExpectedCommand[] = [
 	{argv: ['id', '-u'], stdout: '501\n', repeat: true},
 	{argv: ['lsof', '-nP', '-iTCP:11434', '-sTCP:LISTEN'], stdout: LSOF_F1, repeat: true},

@@ -1,6 +1,5 @@
 /**
- * Recorded command outputs for the server-side flows, from ollama.md §10 (F1–F4, F11, F15, F17–F20)
- * and twingate.md §5–§7, with their provenance labels. [constructed] ones follow a labelled format.
+ * Recorded command outputs for the server-side flows, with their provenance labels. [constructed] ones follow a labelled format.
  */
 
 // F1 — lsof, default loopback (app UI on a random port) [3rd-party capture].
@@ -50,7 +49,7 @@ export const IFCONFIG = [
 ].join('\n');
 export const MAC_LAN = '172.30.7.47';
 
-// `ip -j addr` [constructed: iproute2 JSON], a LAN eth0 and Twingate's sdwan0 (twingate.md §3).
+// `ip -j addr` [constructed: iproute2 JSON], a LAN eth0 and Twingate's sdwan0.
 export const IP_J_ADDR = JSON.stringify([
 	{ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], operstate: 'UNKNOWN', addr_info: [{family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo'}]},
 	{ifindex: 2, ifname: 'eth0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], operstate: 'UP', addr_info: [{family: 'inet', local: '192.168.1.20', prefixlen: 24, scope: 'global', label: 'eth0'}]},
@@ -92,15 +91,15 @@ export function launchctlPrint(opts: {label: string; program: string; pid: numbe
 /** F17 "Not loaded", exit code 113 [3rd-party fixture]. */
 export const notLoaded = (label: string) => `Could not find service "${label}" in domain for user gui: 501`;
 
-// twingate.md §7 / docker `--format '{{json .}}'` [constructed, same shape as test/parsers/docker.test.ts].
+// docker `--format '{{json .}}'` [constructed, same shape as test/parsers/docker.test.ts].
 export const dockerLine = (fields: Record<string, string>) =>
 	JSON.stringify({Command: '"/connectord"', CreatedAt: '2026-08-20 10:00:00 +0000 UTC', Labels: '', Mounts: '', Networks: 'bridge', Ports: '', RunningFor: '2 minutes ago', Size: '0B', ...fields});
 export const DOCKER_CONNECTOR_UP = dockerLine({ID: 'a1b2c3d4e5f6', Image: 'twingate/connector:1', Names: 'twingate-connector', State: 'running', Status: 'Up 2 minutes'});
 
-// twingate.md §5: `scutil --nc list` line for the Twingate tunnel provider [constructed in scutil's format].
+// `scutil --nc list` line for the Twingate tunnel provider [constructed in scutil's format].
 export const SCUTIL_CONNECTED = '* (Connected)      7B0C5B3C-1E2D-4F5A-9B8C-0D1E2F3A4B5C VPN (com.twingate.macos.tunnelprovider) "Twingate"                       [VPN/com.twingate.macos.tunnelprovider]';
 
-/** The Linux installer's unit (ollama.md §5.4), ExecStart pointed at a binary that exists. */
+/** The Linux installer's unit, ExecStart pointed at a binary that exists. */
 export function ollamaUnit(execStart: string): string {
 	return [
 		'[Unit]',

@@ -1,5 +1,5 @@
 /**
- * Step 2 on Linux: the systemd drop-in (seed-corrections #10; ollama.md §5.4), end to end through the
+ * Step 2 on Linux: the systemd drop-in, end to end through the
  * runner with the fake command runner, and the generated drop-in checked by the real systemd-analyze.
  */
 import {spawnSync} from 'node:child_process';
@@ -126,7 +126,7 @@ const mustRun = Boolean(process.env.WIZARD_REQUIRE_TOOLS);
 function verify(dropIn: string): {status: number | null; stderr: string} {
 	const dir = tempDir('otw-systemd-');
 	mkdirSync(path.join(dir, 'ollama.service.d'));
-	// The installer's unit (ollama.md §5.4), with ExecStart pointed at a binary that exists here.
+	// The installer's unit, with ExecStart pointed at a binary that exists here.
 	writeFileSync(path.join(dir, 'ollama.service'), ollamaUnit(process.execPath));
 	writeFileSync(path.join(dir, 'ollama.service.d', 'override.conf'), dropIn);
 	// A trailing ':' keeps the system unit path, so default dependencies (sysinit.target) resolve.
@@ -161,7 +161,7 @@ describe('step 2 planned for Linux from another OS (--platform linux --dry-run)'
 });
 
 describe('step 2 with the systemd Connector on this machine', () => {
-	it('a loopback-only Ollama is fine when the Resource is 127.0.0.1 on this machine: nothing to change (twingate.md §2)', async () => {
+	it('a loopback-only Ollama is fine when the Resource is 127.0.0.1 on this machine: nothing to change', async () => {
 		const ctx = linux();
 		ctx.runner.expect(...detect('1000', SS_LOOPBACK));
 		const out = await runThrough(ollamaRemoteAccess, ctx, {connector: 'systemd-here', resourceAddress: '127.0.0.1'}, 'check');

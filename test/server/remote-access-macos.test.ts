@@ -1,6 +1,6 @@
 /**
  * Step 2 on macOS, end to end through the real runner (check → plan → apply → check) with the fake
- * command runner fed real recorded outputs (ollama.md §10) and the real fake-Ollama HTTP server.
+ * command runner fed real recorded outputs and the real fake-Ollama HTTP server.
  * Every flow asserts the exact commands, in order, and runner.assertDone().
  */
 import path from 'node:path';
@@ -48,7 +48,7 @@ function mac(files: Record<string, string | {dir: true}> = {}): ServerTestCtx {
 
 const APP = {'/Applications/Ollama.app': {dir: true as const}};
 
-/** ollama.md §6 detection for Ollama.app: id -u, lsof, pgrep -x Ollama, launchctl getenv. */
+/** Detection for Ollama.app: id -u, lsof, pgrep -x Ollama, launchctl getenv. */
 function detectApp(lsof: string, opts: {running?: boolean; env?: string; agent?: string | null} = {}): ExpectedCommand[] {
 	const running = opts.running ?? true;
 	const out: ExpectedCommand[] = [
@@ -85,7 +85,7 @@ describe('step 2 on macOS: already exposed', () => {
 		expect(out.applied).toBe(false);
 		expect(out.result.summary).toContain(`GET http://${MAC_LAN}:11434/ answers "Ollama is running"`);
 		expect(out.result.details).toContain(SECURITY_WARNING);
-		// seed-corrections #15: the 100.x on utun4 is labelled, never tested or proposed.
+		// The 100.x on utun4 is labelled, never tested or proposed.
 		expect(out.result.details.join('\n')).toContain('100.87.112.117 on utun4: tunnel handle other machines cannot use');
 		expect(ctx.http.requests).toContain(`http://${MAC_LAN}:11434/`);
 		expect(out.result.details).toContain('Locally: GET http://127.0.0.1:11434/ answered "Ollama is running".');
@@ -130,7 +130,7 @@ describe('step 2 on macOS: Ollama.app', () => {
 		expect(JSON.stringify(planEvent)).toContain('Expose Ollama to the network');
 		ctx.runner.assertDone();
 
-		// The user flipped the switch (ollama.md §5.1: it forces 0.0.0.0:11434).
+		// The user flipped the switch.
 		const again = [...detectApp(LSOF_F2), sqlite('1'), {argv: ['ifconfig'], stdout: IFCONFIG}, ...fw(FW_OFF)];
 		ctx.runner.expect(...again, ...detectApp(LSOF_F2), sqlite('1'));
 		const second = await runThrough(ollamaRemoteAccess, ctx, {method: 'app-setting'});

@@ -1,6 +1,6 @@
 /**
- * Step 1 with `--connector systemd-here` (issue 3 "Linux Ollama host: the same with the systemd
- * Connector"): Twingate's setup.sh as twingate.md §7 documents it, run on this Linux machine. The tokens
+ * Step 1 with `--connector systemd-here` on a Linux Ollama host: Twingate's setup.sh as Twingate
+ * documents it (https://www.twingate.com/docs/connectors-on-linux), run on this Linux machine. The tokens
  * and the network name reach it only through the environment of that one command; the argv, the plan
  * (plain, --json), the events and the run record show the variable names, never the values. Linux only:
  * on macOS it is a usage error naming the rule.
@@ -27,7 +27,7 @@ const REFRESH = 'rt-c0ffee42-very-secret-refresh';
 const NETWORK = 'zz-tenant-7q';
 
 /**
- * twingate.md §7 "systemd" — `curl "https://binaries.twingate.com/connector/setup.sh" | sudo TWINGATE_ACCESS_TOKEN="…"
+ * Twingate's "systemd" method — `curl "https://binaries.twingate.com/connector/setup.sh" | sudo TWINGATE_ACCESS_TOKEN="…"
  * TWINGATE_REFRESH_TOKEN="…" TWINGATE_NETWORK="<tenant>" TWINGATE_LABEL_DEPLOYED_BY="linux" bash` — with
  * the three values named (a builtin guard) instead of written on sudo's command line, and `sudo -E`.
  */

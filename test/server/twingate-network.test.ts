@@ -1,5 +1,5 @@
 /**
- * Step 1 — the serving side of Twingate (seed-corrections #1, #2, #4–#7, #42; twingate.md §4, §5, §7):
+ * Step 1 — the serving side of Twingate:
  * Connector detection and the exact `docker run`, tokens that never leave memory except into that one
  * process's environment, the Resource checklist, and the optional macOS app without any `twingate` CLI.
  */
@@ -15,7 +15,7 @@ const BREW_LIST = ['brew', 'list', '--cask', 'twingate'];
 const ACCESS = 'at-4f9c1d2e-very-secret-access';
 const REFRESH = 'rt-77aa0b1c-very-secret-refresh';
 
-/** twingate.md §7, as generated for this Mac: tokens by name only, --add-host for dockerhost. */
+/** The Connector's docker run, as generated for this Mac: tokens by name only, --add-host for dockerhost. */
 const DOCKER_RUN_MAC = [
 	'docker', 'run', '-d',
 	'--env', 'TWINGATE_NETWORK=acme',
@@ -123,7 +123,7 @@ describe('step 1: a Connector elsewhere', () => {
 		expect(out.result.summary).toContain('systemd service twingate-connector (active)');
 	});
 
-	it('Linux: the optional client is read with twingate status (words from twingate.md §6.3)', async () => {
+	it('Linux: the optional client is read with twingate status', async () => {
 		const ctx = serverCtx({platform: 'linux'});
 		ctx.runner.expect({argv: PS, notFound: true}, {argv: ['systemctl', 'is-active', 'twingate-connector'], stdout: 'active\n'}, {argv: ['twingate', 'status'], stdout: 'authenticating\n'});
 		const out = await runThrough(twingateNetwork, ctx, {resourceConfirmed: true, twingateClient: 'use'}, 'check');

@@ -1,5 +1,5 @@
 /**
- * Helpers for ink-testing-library (ux-anchors §3.1–3.2): a frame only updates after one macrotask
+ * Helpers for ink-testing-library: a frame only updates after one macrotask
  * tick (setImmediate, then setTimeout 0), so tests poll for the frame they expect instead of sleeping.
  */
 

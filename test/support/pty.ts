@@ -1,5 +1,5 @@
 /**
- * End-to-end under a real pseudo-terminal (ux-anchors §3.3), through tmux: the built CLI runs in a
+ * End-to-end under a real pseudo-terminal, through tmux: the built CLI runs in a
  * detached tmux session of its own (private socket, no user config, no status line) at 100×30 with
  * CI unset, so Ink renders interactively; the test types with `send-keys` and reads the screen with
  * `capture-pane`. Every wait polls for what the screen should show (no fixed sleeps).
