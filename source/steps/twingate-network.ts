@@ -189,8 +189,8 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	} else if (a.connector === 'docker-here' && conn.docker === 'error') {
 		status = 'fail';
 		cause = 'unreadable-output';
-		summary = `Could not tell whether a Connector container runs: ${conn.dockerProblem}`;
-		remediation = {text: 'Start Docker Desktop (or fix `docker ps`) and run this step again.'};
+		summary = `Docker does not answer, so no Connector container can be checked or started: ${conn.dockerProblem}`;
+		remediation = {text: `Start ${ctx.platform === 'darwin' ? 'Docker Desktop (open -a Docker)' : 'the Docker service (sudo systemctl start docker)'}, wait until \`docker ps\` works, then retry this step (r in the full-screen UI).`};
 	} else {
 		status = 'fail';
 		cause = 'connector-missing';
@@ -323,6 +323,14 @@ async function plan(ctx: Ctx, answers: Answers): Promise<Plan> {
 				const stopped = conn?.stopped[0];
 				if (conn?.docker === 'missing') {
 					actions.push({kind: 'manual', why: 'Install Docker first', text: 'Install and start Docker Desktop (https://www.docker.com/products/docker-desktop/), then run this step again.'});
+				} else if (conn?.docker === 'error') {
+					// Docker is installed but does not answer (Docker Desktop closed, the daemon stopped): a precondition
+					// to meet, not an answer to demand. The step fails with this Fix; retrying asks what is then needed.
+					actions.push({
+						kind: 'manual',
+						why: 'Start Docker first',
+						text: `Docker does not answer (${conn.dockerProblem ?? 'docker ps failed'}). Start ${ctx.platform === 'darwin' ? 'Docker Desktop (open -a Docker)' : 'the Docker service (sudo systemctl start docker)'}, wait until \`docker ps\` works, then retry this step.`,
+					});
 				} else if (stopped) {
 					actions.push({kind: 'command', argv: ['docker', 'start', stopped.name], why: `Start the existing Connector container ${stopped.name} (its tokens are already inside it)`, undo: ['docker', 'stop', stopped.name]});
 				} else {
