@@ -40,7 +40,8 @@ export type ViewKind = 'ink' | 'plain' | 'json';
 
 export function chooseView(parsed: ParsedArgs, io: Pick<Io, 'env' | 'stdinIsTTY' | 'stdoutIsTTY'>): ViewKind {
 	if (parsed.options.json) return 'json';
-	if (parsed.options.plain || !io.stdinIsTTY || !io.stdoutIsTTY || isCi(io.env)) return 'plain';
+	// TERM=dumb: a terminal that cannot move the cursor or clear a line gets the line-by-line view.
+	if (parsed.options.plain || !io.stdinIsTTY || !io.stdoutIsTTY || isCi(io.env) || io.env.TERM === 'dumb') return 'plain';
 	return 'ink';
 }
 

@@ -13,12 +13,12 @@ import type {Role, Step} from '../core/types.js';
 import type {InkAsker} from './ink-asker.js';
 import {useStore, useWizardEvents} from './hooks.js';
 import {EMPTY_STEP, type UiState} from './state.js';
-import {StepList} from './StepList.js';
-import {StepScreen} from './StepScreen.js';
-import {StatusPane} from './StatusPane.js';
+import {StepLine, StepList} from './StepList.js';
+import {StepScreen, stepScreenLayout} from './StepScreen.js';
+import {StatusPane, statusPaneRows} from './StatusPane.js';
 import {Prompt} from './Prompt.js';
 import {Footer, footerKeys, type FooterMode} from './Footer.js';
-import {linesRows, promptRows, wrappedRows} from './layout.js';
+import {linesRows, MIN_COLUMNS, MIN_ROWS, pageStarts, promptMinRows, promptRows, WIDE_COLUMNS, wrappedRows} from './layout.js';
 import {MARK} from '../views/format.js';
 import {Notices} from './Notices.js';
 import {runSummary} from './summary.js';
@@ -39,6 +39,8 @@ export interface AppProps {
 export interface ExitInfo {
 	/** Rows of the final frame: Ink ends a frame as tall as the terminal without a newline. */
 	height: number;
+	/** What to run next (the summary's last line): printed after the UI as plain text, so it copies whole. */
+	next: string | null;
 }
 
 export const DEFAULT_EXIT_DELAY_MS = 800;
@@ -88,6 +90,14 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	/** q at a failed step: the setup stops there and the app exits once the flow has returned. */
 	const [quitting, setQuitting] = useState(false);
 	const root = useRef<DOMElement>(null);
+	/** Which page of a note taller than its room. */
+	const [notePage, setNotePage] = useState(0);
+	// What the last frame showed, for the key handler: the question held back behind a long plan,
+	// the "too small" screen, a paged note.
+	const holdRef = useRef(false);
+	const tooSmallRef = useRef(false);
+	const noteRef = useRef<{count: number; index: number} | null>(null);
+	const pageCountRef = useRef(1);
 
 	const activeId = drv.current ?? ui.active;
 	const finished = drv.phase === 'done' || drv.phase === 'failed' || drv.phase === 'cancelled';
@@ -133,6 +143,11 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	// Another step or another plan: its first page.
 	const selectedPlan = ui.steps[steps[selected]?.id ?? '']?.plan;
 	useEffect(() => setPlanPage(0), [selected, selectedPlan]);
+	// Another question: a note starts at its first page; a new confirmation at the plan's first page.
+	useEffect(() => {
+		setNotePage(0);
+		if (pending?.kind === 'confirm') setPlanPage(0);
+	}, [pending?.id, pending?.kind]);
 
 	// q at a failed step: exit once the setup has stopped, with its real code (1 while the failure stays).
 	useEffect(() => {
@@ -162,9 +177,9 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	// (and laid out: its height tells the caller whether Ink ended it with a newline).
 	useEffect(() => {
 		if (exitCode === null) return;
-		onExit?.(exitCode, {height: root.current ? measureElement(root.current).height : 0});
+		onExit?.(exitCode, {height: root.current ? measureElement(root.current).height : 0, next: runSummary(driver.command, session, driver.getSnapshot(), exitCode).next});
 		exit(exitCode);
-	}, [exitCode, exit, onExit]);
+	}, [exitCode, exit, onExit, driver, session]);
 
 	const quit = () => {
 		if (exitCode !== null) return;
@@ -226,6 +241,31 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 				quit();
 				return;
 			}
+			if (tooSmallRef.current) {
+				// Nothing but the sentence is on screen: only q (and Ctrl-C) do something.
+				if (input === 'q') quit();
+				return;
+			}
+			const note = pending?.kind === 'note' ? noteRef.current : null;
+			if (pending?.kind === 'note' && note) {
+				if (input === ' ' || key.pageDown) setNotePage(Math.min(note.count - 1, note.index + 1));
+				else if (key.pageUp) setNotePage(Math.max(0, note.index - 1));
+				else if (key.return) asker.answer(pending.id, undefined);
+				else if (key.upArrow || key.downArrow) move(key.upArrow ? -1 : 1);
+				else if (input === 'q') quit();
+				else if (input === 's') skip();
+				return;
+			}
+			if (pending?.kind === 'confirm' && holdRef.current) {
+				// The plan is paged before its question: space or enter shows the next page.
+				if (input === ' ' || key.pageDown || key.return) setPlanPage((p) => p + 1);
+				else if (key.pageUp) setPlanPage((p) => Math.max(0, p - 1));
+				else if (input === 'q') quit();
+				else if (input === 's') skip();
+				else if (key.upArrow || key.downArrow) move(key.upArrow ? -1 : 1);
+				else setHint('Page through the plan first (space or enter): the question comes after its last page.');
+				return;
+			}
 			if (doctor && !pending) {
 				// The doctor's keys: f fix, r check again, q quit; any other key ends a finished run.
 				if (input === 'f') fix();
@@ -239,7 +279,9 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 			// A plan taller than the screen pages (a yes/no keeps its keys: y, n, enter).
 			if (!textFocus && !selectFocus && (input === ' ' || key.pageDown || key.pageUp)) {
 				if (idle) setStay(true);
-				setPlanPage((p) => p + (key.pageUp ? -1 : 1));
+				const delta = key.pageUp ? -1 : 1;
+				// Before a confirmation the pages do not wrap around (the last one holds the question).
+				setPlanPage((p) => (pending?.kind === 'confirm' ? Math.max(0, Math.min(p, pageCountRef.current - 1) + delta) : p + delta));
 				return;
 			}
 			if (failure) {
@@ -288,7 +330,8 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	);
 
 	const columns = stdout.columns || 80;
-	const leftWidth = Math.max(30, Math.min(48, Math.floor(columns * 0.42)));
+	/** The terminal's height; unknown (as under ink-testing-library): nothing is capped. */
+	const termRows = stdout.rows || undefined;
 	const step = steps[selected];
 	const view = (step && ui.steps[step.id]) || EMPTY_STEP;
 	// The status pane follows the step that is being worked on; the selection only changes the screen.
@@ -296,6 +339,8 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	const liveView = (liveStep && ui.steps[liveStep.id]) || EMPTY_STEP;
 	const live = exitCode === null;
 	const summary = finished || exitCode !== null ? runSummary(driver.command, session, drv, exitCode ?? driver.exitCode()) : null;
+	// After the exit the next command is printed as a plain line (mount.tsx), where it copies whole.
+	const summaryNext = summary && exitCode === null ? summary.next : null;
 	const questionStep = pending?.stepId ? steps.find((s) => s.id === pending.stepId) : undefined;
 	const cancelledQuestion = live ? null : asker.cancelledQuestion;
 	const cancelledWaiting = Boolean(step && cancelledQuestion && (cancelledQuestion.stepId === step.id || (cancelledQuestion.stepId === null && step.id === activeId)));
@@ -304,101 +349,227 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	/** enter toggles "show all" now (it answers a question, continues, or exits otherwise). */
 	const enterExpands = !doctor && !pending && !failure && !holding && live;
 	const footerMode: FooterMode = pending ? pending.kind : failure ? 'failure' : holding ? 'hold' : finished ? 'done' : 'keys';
-	const footerText = footerKeys(footerMode, doctor && !pending ? doctorKeys(fixOffered, doctorView?.stage === 'done' && !drv.busy) : undefined);
+	const confirmingHere = Boolean(step && pending?.kind === 'confirm' && (pending.stepId === step.id || (pending.stepId === null && step.id === activeId)));
+	const title = `ollama-tunnel-wizard ${driver.command}${session.role ? ` · this machine: ${session.role}` : ''}${session.ctx.dryRun ? ' · dry run: nothing will be changed' : ''}`;
 
-	// The rows the step screen may take: the terminal's height minus everything around it (unknown
-	// height, as under ink-testing-library: no cap).
-	const innerWidth = columns - leftWidth - 4;
-	let maxRows: number | undefined;
-	if (stdout.rows && !doctor) {
-		const title = `ollama-tunnel-wizard ${driver.command}${session.role ? ` · this machine: ${session.role}` : ''}${session.ctx.dryRun ? ' · dry run: nothing will be changed' : ''}`;
-		const statusLines = liveView.lines.length ? liveView.lines.map((l) => `${MARK[l.status]} ${l.status === 'running' ? 'running: ' : ''}${l.message}`) : ['No live checks yet.'];
-		let used = wrappedRows(title, columns) + 2; // the title; the borders of the step list and the step screen
-		used += 3 + linesRows(statusLines, columns - 4); // the live checks: borders, title, lines
-		used += linesRows(ui.warnings.map((w) => `${MARK.warn} ${w}`), columns);
-		if (ui.diagnosis) used += 2 + ui.diagnosis.evidence.length + wrappedRows(ui.diagnosis.message, columns);
-		if (summary) used += wrappedRows(summary.text, columns) + (summary.next ? wrappedRows(summary.next, columns) : 0);
-		if (exitCode === null) used += (hint ? wrappedRows(hint, columns) : 0) + wrappedRows(footerText, columns);
-		if (pending && exitCode === null) used += 1 + (questionStep && questionStep.id !== step?.id ? 1 : 0) + promptRows(pending, innerWidth);
-		if (failureText) used += 1 + wrappedRows(failureText, innerWidth);
-		// Ink redraws a frame as tall as the terminal with a full clear: stay a row short, and keep one spare.
-		maxRows = stdout.rows - used - 2;
+	// The row budget. Ink redraws a frame as tall as the terminal with a full clear (and the user's
+	// scrollback with it), so every frame stays at least one row shorter than the terminal: each
+	// region gets its rows, and what is longer pages or is cut.
+	const tooSmall = termRows !== undefined && (columns < MIN_COLUMNS || termRows < MIN_ROWS);
+	let compact = columns < WIDE_COLUMNS;
+	const leftWidth = Math.max(30, Math.min(48, Math.floor(columns * 0.42)));
+	let innerWidth = compact ? columns - 4 : columns - leftWidth - 4;
+	const hintRows = exitCode === null ? (hint ? wrappedRows(hint, columns) : 0) + 1 : 0;
+	const summaryRows = summary ? wrappedRows(summary.text, columns) + (summaryNext ? wrappedRows(summaryNext, columns) : 0) : 0;
+	const warningLines = ui.warnings.map((w) => `${MARK.warn} ${w}`);
+	const diagnosis = doctor ? null : ui.diagnosis;
+	const noticesNatural = linesRows(warningLines, columns) + (diagnosis ? 1 + wrappedRows(diagnosis.message, columns) + diagnosis.evidence.length + (diagnosis.fix ? wrappedRows(`    Fix: ${diagnosis.fix}`, columns) : 0) : 0);
+	const prompting = Boolean(pending && exitCode === null);
+	const promptPrefix = prompting ? 1 + (questionStep && questionStep.id !== step?.id ? 1 : 0) : 0;
+	const failureRows = failureText ? 1 + wrappedRows(failureText, innerWidth) : 0;
+	let statusLines: number | undefined;
+	let statusRows = 0;
+	let noticesRows = noticesNatural;
+	let mainRows: number | undefined;
+	let promptBudget: number | undefined;
+	let stepRows: number | undefined;
+	let doctorRows: number | undefined;
+	if (termRows !== undefined && !tooSmall) {
+		const budget = termRows - 1;
+		const stepTitleRows = (s: Step | undefined) => (s ? wrappedRows(s.number ? `Step ${s.number} · ${s.title}` : s.title, innerWidth) : 1);
+		noticesRows = Math.min(noticesNatural, Math.max(noticesNatural ? 1 : 0, Math.floor(budget / 6)));
+		if (doctor) {
+			doctorRows = Math.max(3, budget - 1 - noticesRows - summaryRows - hintRows);
+		} else {
+			const fit = () => {
+				const need = (pending && prompting ? promptPrefix + promptMinRows(pending, innerWidth) : 0) + failureRows + stepTitleRows(step) + 2;
+				statusLines = budget >= 36 ? 6 : budget >= 28 ? 3 : 1;
+				statusRows = statusPaneRows(liveView.lines.length, statusLines);
+				const around = () => 1 + (compact ? 1 : 0) + statusRows + noticesRows + summaryRows + hintRows;
+				if (budget - around() - 2 < need) statusRows = 0;
+				if (budget - around() - 2 < need) noticesRows = 0;
+				return {need, main: budget - around()};
+			};
+			let {need, main} = fit();
+			if (!compact && main < steps.length + 2) {
+				compact = true;
+				innerWidth = columns - 4;
+				({need, main} = fit());
+			}
+			void need;
+			mainRows = Math.max(3, main);
+			const inner = mainRows - 2;
+			if (pending && prompting) {
+				// The step screen first gets what the question leaves at its least, then the question
+				// (a select's descriptions, a note's text) gets what the step screen did not take.
+				const least = promptMinRows(pending, innerWidth);
+				stepRows = Math.max(1, inner - failureRows - promptPrefix - least);
+				const used = step ? stepScreenLayout({step, view, role: session.role, command: driver.command, expanded: false, confirming: confirmingHere, live, width: innerWidth, maxRows: stepRows, planPage, cancelledWaiting}).rows : 1;
+				const full = pending.kind === 'note' ? Infinity : promptRows(pending, innerWidth);
+				promptBudget = Math.max(least, Math.min(full, inner - failureRows - promptPrefix - used));
+				stepRows = Math.max(1, inner - failureRows - promptPrefix - promptBudget);
+			} else stepRows = Math.max(1, inner - failureRows);
+		}
 	}
+
+	const stepProps = step
+		? {step, view, role: session.role, command: driver.command, expanded: expanded && enterExpands, confirming: confirmingHere, live, enterExpands, width: innerWidth, maxRows: stepRows, planPage, cancelledWaiting}
+		: null;
+	const stepLayout = stepProps ? stepScreenLayout(stepProps) : null;
+	/** A long plan is paged before its yes/no: the question waits for the last page. */
+	const holdQuestion = Boolean(stepLayout?.holdQuestion && pending?.kind === 'confirm');
+	holdRef.current = holdQuestion;
+	pageCountRef.current = stepLayout?.pageCount ?? 1;
+	tooSmallRef.current = tooSmall;
+	const notePages = pending?.kind === 'note' ? noteLayout(pending.title, pending.body, innerWidth, promptBudget, notePage) : null;
+	noteRef.current = notePages;
+	const footerText = tooSmall
+		? 'q quit'
+		: holdQuestion
+			? 'space/enter next page · PgUp back · s skip · q quit'
+			: notePages && notePages.count > 1
+				? 'space more · PgUp back · enter continue · q quit'
+				: footerKeys(footerMode, doctor && !pending ? doctorKeys(fixOffered, doctorView?.stage === 'done' && !drv.busy) : undefined);
+
+	if (tooSmall) {
+		return (
+			<Box ref={root} flexDirection="column" height={Math.max(1, (termRows ?? 2) - 1)} overflow="hidden">
+				<Text bold wrap="truncate-end">
+					ollama-tunnel-wizard {driver.command}
+				</Text>
+				<Text>
+					The terminal is {columns}×{termRows}: too small for this screen (it needs {MIN_COLUMNS}×{MIN_ROWS}). Make the window larger, or press q and run the command again with --plain for
+					the line-by-line view.
+				</Text>
+				{summary ? <Text bold>{summary.text}</Text> : null}
+				{exitCode === null ? <Footer mode={footerMode} hint={hint} keys={footerText} /> : null}
+			</Box>
+		);
+	}
+
+	const prompt =
+		pending && prompting && !holdQuestion ? (
+			<Box flexDirection="column" marginTop={1} flexShrink={0}>
+				{questionStep && questionStep.id !== step?.id ? <Text dimColor>Question for step {questionStep.number}:</Text> : null}
+				{pending.kind === 'note' && notePages ? (
+					<NoteView layout={notePages} />
+				) : (
+					<Box flexDirection="column" height={promptBudget} overflow="hidden" flexShrink={0}>
+						{/* Natural height inside the cut: yoga would otherwise squeeze its rows onto each other. */}
+						<Box flexDirection="column" flexShrink={0}>
+							<Prompt pending={pending} asker={asker} inputActive={inputActive} />
+						</Box>
+					</Box>
+				)}
+			</Box>
+		) : null;
 
 	return (
 		<Box ref={root} flexDirection="column">
-			<Text>
-				<Text bold>ollama-tunnel-wizard {driver.command}</Text>
-				{session.role ? <Text dimColor> · this machine: {session.role}</Text> : null}
-				{session.ctx.dryRun ? <Text color="yellow"> · dry run: nothing will be changed</Text> : null}
+			<Text bold wrap="truncate-end">
+				{title}
 			</Text>
 			{doctor ? (
-				<DoctorLayout
-					ui={ui}
-					view={doctorView}
-					steps={steps}
-					role={session.role}
-					live={live}
-					fixKey={fixOffered && fixStep ? `press f: the wizard fixes it with step ${fixStep.number} (${fixStep.title}): plan, your confirmation, apply, then every check again` : doctorView?.stage === 'done' ? fixElsewhere : null}
-					pending={pending && exitCode === null ? <Prompt pending={pending} asker={asker} inputActive={inputActive} /> : null}
-					confirmingStep={pending?.kind === 'confirm' ? pending.stepId : null}
-					command={driver.command}
-				/>
+				<Box flexDirection="column" height={doctorRows} overflow="hidden" flexShrink={0}>
+					<DoctorLayout
+						ui={ui}
+						view={doctorView}
+						steps={steps}
+						role={session.role}
+						live={live}
+						fixKey={fixOffered && fixStep ? `press f: the wizard fixes it with step ${fixStep.number} (${fixStep.title}): plan, your confirmation, apply, then every check again` : doctorView?.stage === 'done' ? fixElsewhere : null}
+						pending={pending && exitCode === null ? <Prompt pending={pending} asker={asker} inputActive={inputActive} /> : null}
+						pendingRows={pending && exitCode === null ? promptRows(pending, columns) : 0}
+						confirmingStep={pending?.kind === 'confirm' ? pending.stepId : null}
+						command={driver.command}
+						columns={columns}
+						maxRows={doctorRows}
+					/>
+				</Box>
 			) : (
 				<>
-					<Box>
-						<Box width={leftWidth} flexShrink={0} flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1}>
-							<StepList steps={steps} views={ui.steps} selected={selected} role={session.role} live={live} asking={pending ? (pending.stepId ?? activeId) : null} />
-						</Box>
-						<Box flexGrow={1} flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1}>
-							{step ? (
-								<StepScreen
-									step={step}
-									view={view}
-									role={session.role}
-									command={driver.command}
-									expanded={expanded && enterExpands}
-									confirming={pending?.kind === 'confirm' && (pending.stepId === step.id || (pending.stepId === null && step.id === activeId))}
-									live={live}
-									enterExpands={enterExpands}
-									width={innerWidth}
-									maxRows={maxRows}
-									planPage={planPage}
-									cancelledWaiting={cancelledWaiting}
-								/>
+					{compact ? <StepLine steps={steps} views={ui.steps} selected={selected} role={session.role} live={live} asking={pending ? (pending.stepId ?? activeId) : null} /> : null}
+					<Box height={mainRows} flexShrink={0}>
+						{compact ? null : (
+							<Box width={leftWidth} flexShrink={0} flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1} overflow="hidden">
+								<StepList steps={steps} views={ui.steps} selected={selected} role={session.role} live={live} asking={pending ? (pending.stepId ?? activeId) : null} />
+							</Box>
+						)}
+						<Box flexGrow={1} flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1} overflow="hidden">
+							{stepProps ? (
+								<Box flexDirection="column" height={stepRows === undefined ? undefined : Math.min(stepRows, stepLayout?.rows ?? stepRows)} overflow="hidden" flexShrink={0}>
+									<StepScreen {...stepProps} />
+								</Box>
 							) : null}
 							{failureText ? (
-								<Box marginTop={1}>
+								<Box marginTop={1} flexShrink={0}>
 									<Text bold color="red">
 										{failureText}
 									</Text>
 								</Box>
 							) : null}
-							{pending && exitCode === null ? (
-								<Box flexDirection="column" marginTop={1}>
-									{questionStep && questionStep.id !== step?.id ? <Text dimColor>Question for step {questionStep.number}:</Text> : null}
-									<Prompt pending={pending} asker={asker} inputActive={inputActive} />
-								</Box>
-							) : null}
+							{prompt}
 						</Box>
 					</Box>
-					<StatusPane
-						title={liveStep ? `Live checks · ${liveStep.number ? `step ${liveStep.number}` : liveStep.title}` : 'Live checks'}
-						lines={liveView.lines}
-						live={live && liveView.phase !== null}
-					/>
+					{termRows === undefined || statusRows > 0 ? (
+						<StatusPane
+							title={liveStep ? `Live checks · ${liveStep.number ? `step ${liveStep.number}` : liveStep.title}` : 'Live checks'}
+							lines={liveView.lines}
+							live={live && liveView.phase !== null}
+							{...(statusLines !== undefined ? {maxLines: statusLines} : {})}
+						/>
+					) : null}
 				</>
 			)}
-			<Notices warnings={ui.warnings} diagnosis={doctor ? null : ui.diagnosis} />
+			{noticesRows > 0 ? (
+				<Box flexDirection="column" height={termRows === undefined ? undefined : noticesRows} overflow="hidden" flexShrink={0}>
+					<Box flexDirection="column" flexShrink={0}>
+						<Notices warnings={ui.warnings} diagnosis={diagnosis} />
+					</Box>
+				</Box>
+			) : null}
 			{summary ? (
 				<Box flexDirection="column">
 					<Text bold color={summary.failed ? 'red' : 'green'}>
 						{summary.text}
 					</Text>
-					{summary.next ? <Text>{summary.next}</Text> : null}
+					{summaryNext ? <Text>{summaryNext}</Text> : null}
 				</Box>
 			) : null}
 			{exitCode === null ? <Footer mode={footerMode} hint={hint} keys={footerText} /> : null}
+		</Box>
+	);
+}
+
+interface NotePages {
+	title: string;
+	lines: string[];
+	start: number;
+	end: number;
+	count: number;
+	index: number;
+}
+
+/** A note's body in pages of the rows it may take (unknown: one page). */
+function noteLayout(title: string, body: string, width: number, maxRows: number | undefined, page: number): NotePages {
+	const lines = body.split('\n');
+	if (maxRows === undefined) return {title, lines, start: 0, end: lines.length, count: 1, index: 0};
+	const rows = Math.max(1, maxRows - 2 - wrappedRows(title, width - 4) - 1);
+	const starts = pageStarts(lines, width - 4, rows);
+	const index = Math.min(Math.max(0, page), starts.length - 1);
+	return {title, lines, start: starts[index] ?? 0, end: starts[index + 1] ?? lines.length, count: starts.length, index};
+}
+
+/** A note (enter continues), paged with space / PgUp when its text is taller than the room. */
+function NoteView({layout}: {layout: NotePages}) {
+	const last = layout.index === layout.count - 1;
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} flexShrink={0}>
+			<Text bold>{layout.title}</Text>
+			<Text>{layout.lines.slice(layout.start, layout.end).join('\n')}</Text>
+			<Text dimColor wrap="truncate-end">
+				{layout.count > 1 ? `Page ${layout.index + 1} of ${layout.count} · ${last ? 'PgUp: back' : 'space: more'} · enter: continue` : 'Press enter to continue.'}
+			</Text>
 		</Box>
 	);
 }
@@ -424,28 +595,49 @@ interface DoctorLayoutProps {
 	live: boolean;
 	fixKey: string | null;
 	pending: ReactNode;
+	/** Rows the pending question takes (it is never cut). */
+	pendingRows: number;
 	confirmingStep: string | null;
 	command: Command;
+	columns: number;
+	/** Rows the whole doctor screen may take; unknown: no cap. */
+	maxRows: number | undefined;
 }
 
 /** doctor: the layer panes, the diagnosis, the perf pane, and the fix (its step screen, then before/after). */
-function DoctorLayout({ui, view, steps, role, live, fixKey, pending, confirmingStep, command}: DoctorLayoutProps) {
+function DoctorLayout({ui, view, steps, role, live, fixKey, pending, pendingRows, confirmingStep, command, columns, maxRows}: DoctorLayoutProps) {
 	const report = view?.report ?? null;
 	const stage = view?.stage ?? 'checking';
 	const fixing = stage === 'fixing' || stage === 'rechecking';
 	const fixStepId = fixing ? report?.diagnosis.fixStep : null;
 	const fixStep = fixStepId ? steps.find((s) => s.id === fixStepId) : undefined;
+	const fixLines = fixStep ? (ui.steps[fixStep.id]?.lines ?? []) : [];
+	const prefix = fixing ? 'Before the fix' : view?.fix && view.before ? 'After the fix' : 'Diagnosis';
+	// The rows of everything but the check panes (the question is never cut; the panes give way).
+	let panesRows: number | undefined;
+	let fixRows: number | undefined;
+	if (maxRows !== undefined) {
+		let others = pendingRows;
+		if (report && stage !== 'checking') others += diagnosisRows(report.diagnosis, prefix, fixKey, columns);
+		if (report?.perf) others += 2 + 4;
+		if (view && stage === 'done' && view.fix) others += 4 + (view.before?.records.length ?? 0);
+		if (fixStep) {
+			fixRows = Math.max(4, Math.floor((maxRows - others) * 0.6));
+			others += 2 + fixRows + (fixLines.length ? 4 : 0) + (stage === 'rechecking' ? 1 : 0);
+		}
+		panesRows = Math.max(3, maxRows - others);
+	}
 	return (
-		<Box flexDirection="column">
-			<DoctorPanes checks={ui.doctorChecks} live={live} />
-			{report && stage !== 'checking' ? (
-				<DiagnosisBlock diagnosis={report.diagnosis} prefix={fixing ? 'Before the fix' : view?.fix && view.before ? 'After the fix' : 'Diagnosis'} fixKey={fixKey} />
-			) : null}
+		<Box flexDirection="column" flexShrink={0}>
+			<DoctorPanes checks={ui.doctorChecks} live={live} {...(panesRows !== undefined ? {maxRows: panesRows} : {})} />
+			{report && stage !== 'checking' ? <DiagnosisBlock diagnosis={report.diagnosis} prefix={prefix} fixKey={fixKey} /> : null}
 			{report?.perf ? <PerfPane perf={report.perf} /> : null}
 			{fixStep ? (
-				<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
-					<StepScreen step={fixStep} view={ui.steps[fixStep.id] ?? EMPTY_STEP} role={role} command={command} expanded={false} confirming={confirmingStep === fixStep.id} live={live} />
-					{ui.steps[fixStep.id]?.lines.length ? <StatusPane title={`Live checks · step ${fixStep.number}`} lines={ui.steps[fixStep.id]?.lines ?? []} live={live && ui.steps[fixStep.id]?.phase != null} /> : null}
+				<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} flexShrink={0}>
+					<Box flexDirection="column" height={fixRows} overflow="hidden" flexShrink={0}>
+						<StepScreen key="fix" step={fixStep} view={ui.steps[fixStep.id] ?? EMPTY_STEP} role={role} command={command} expanded={false} confirming={confirmingStep === fixStep.id} live={live} width={columns - 4} {...(fixRows !== undefined ? {maxRows: fixRows} : {})} />
+					</Box>
+					{fixLines.length ? <StatusPane title={`Live checks · step ${fixStep.number}`} lines={fixLines} live={live && ui.steps[fixStep.id]?.phase != null} {...(maxRows !== undefined ? {maxLines: 1} : {})} /> : null}
 					{stage === 'rechecking' ? <Text dimColor>Running every check again to see whether it is fixed…</Text> : null}
 				</Box>
 			) : null}
@@ -453,6 +645,11 @@ function DoctorLayout({ui, view, steps, role, live, fixKey, pending, confirmingS
 			{pending}
 		</Box>
 	);
+}
+
+/** Rows of the diagnosis block (DoctorScreen.tsx): the sentence, one row per evidence, the fix, the key. */
+function diagnosisRows(diagnosis: {message: string; evidence: unknown[]; fix: string | null; cause: string | null}, prefix: string, fixKey: string | null, columns: number): number {
+	return wrappedRows(`${prefix} (layer): ${diagnosis.message}`, columns) + diagnosis.evidence.length + (diagnosis.fix ? wrappedRows(`  Fix: ${diagnosis.fix}`, columns) : 0) + (fixKey ? wrappedRows(`  ${fixKey}`, columns) : 0);
 }
 
 /** A step-shaped action that is not one of the six (e.g. undo): shown with its title and no number. */

@@ -36,32 +36,57 @@ function CheckLine({line, live}: {line: DoctorLine; live: boolean}) {
 	);
 }
 
-/** The checks grouped by layer in LAYERS order; layers with no check on this machine are named on one line. */
-export function DoctorPanes({checks, live}: {checks: DoctorLine[]; live: boolean}) {
+/**
+ * The checks grouped by layer in LAYERS order; layers with no check on this machine are named on one
+ * line. With `maxRows` (the terminal is short) the pane never takes more: the checks that passed
+ * are counted per layer instead of listed, and what still does not fit is counted at the end.
+ */
+export function DoctorPanes({checks, live, maxRows}: {checks: DoctorLine[]; live: boolean; maxRows?: number}) {
 	const known = new Set<string>(LAYERS.map((l) => l.id));
 	const groups = [...LAYERS.map((l) => ({id: l.id as string, title: l.title})), ...[...new Set(checks.map((c) => c.layer))].filter((id) => !known.has(id)).map((id) => ({id, title: id}))];
 	const used = groups.filter((g) => checks.some((c) => c.layer === g.id));
 	const unused = groups.filter((g) => !checks.some((c) => c.layer === g.id));
 	const done = checks.filter((c) => c.status !== 'running').length;
+	type Row = {key: string; group?: string; check?: DoctorLine};
+	let rows: Row[] = used.flatMap((g) => [{key: `g:${g.id}`, group: g.title}, ...checks.filter((c) => c.layer === g.id).map((c) => ({key: c.key, check: c}))]);
+	const room = maxRows === undefined ? Infinity : Math.max(1, maxRows - 3 - (checks.length && unused.length ? 1 : 0));
+	if (rows.length > room) {
+		// Passed checks become a count on their layer's line.
+		rows = used.flatMap((g) => {
+			const mine = checks.filter((c) => c.layer === g.id);
+			const ok = mine.filter((c) => c.status === 'ok').length;
+			return [{key: `g:${g.id}`, group: `${g.title}${ok ? ` · ${MARK.ok} ${ok} ok` : ''}`}, ...mine.filter((c) => c.status !== 'ok').map((c) => ({key: c.key, check: c}))];
+		});
+	}
+	let hidden = 0;
+	if (rows.length > room) {
+		hidden = rows.filter((r) => r.check).length - rows.slice(0, room - 1).filter((r) => r.check).length;
+		rows = rows.slice(0, room - 1);
+	}
+	const oneRow = maxRows !== undefined;
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1}>
-			<Text dimColor>
+		<Box flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1} flexShrink={0}>
+			<Text dimColor wrap="truncate-end">
 				Doctor checks{checks.length ? ` · ${done} of ${checks.length} done` : ''}
 			</Text>
 			{checks.length === 0 ? <Text dimColor>{live ? 'Starting the checks…' : 'No checks ran.'}</Text> : null}
-			{used.map((g) => (
-				<Box key={g.id} flexDirection="column">
-					<Text bold>{g.title}</Text>
-					{checks
-						.filter((c) => c.layer === g.id)
-						.map((c) => (
-							<Box key={c.key} marginLeft={2}>
-								<CheckLine line={c} live={live} />
-							</Box>
-						))}
-				</Box>
-			))}
-			{checks.length && unused.length ? <Text dimColor>Not checked on this machine: {unused.map((g) => g.title).join(', ')}</Text> : null}
+			{rows.map((r) =>
+				r.check ? (
+					<Box key={r.key} marginLeft={2} height={oneRow ? 1 : undefined} overflow="hidden">
+						<CheckLine line={r.check} live={live} />
+					</Box>
+				) : (
+					<Text key={r.key} bold wrap={oneRow ? 'truncate-end' : 'wrap'}>
+						{r.group}
+					</Text>
+				),
+			)}
+			{hidden ? <Text dimColor>… {hidden === 1 ? '1 more check' : `${hidden} more checks`} (a taller terminal shows them)</Text> : null}
+			{checks.length && unused.length ? (
+				<Text dimColor wrap={oneRow ? 'truncate-end' : 'wrap'}>
+					Not checked on this machine: {unused.map((g) => g.title).join(', ')}
+				</Text>
+			) : null}
 		</Box>
 	);
 }
@@ -75,7 +100,7 @@ export function DiagnosisBlock({diagnosis, prefix, fixKey}: {diagnosis: DoctorDi
 				{diagnosis.cause && layer ? ` (${layer})` : ''}: {diagnosis.message}
 			</Text>
 			{diagnosis.evidence.map((e, i) => (
-				<Text key={i} dimColor>
+				<Text key={i} dimColor wrap="truncate-end">
 					{'  '}evidence: {e.check}: {e.saw}
 				</Text>
 			))}

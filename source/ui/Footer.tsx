@@ -29,7 +29,9 @@ export function Footer({mode, hint, keys}: {mode: FooterMode; hint: string | nul
 	return (
 		<>
 			{hint ? <Text color="yellow">{hint}</Text> : null}
-			<Text dimColor>{footerKeys(mode, keys)}</Text>
+			<Text dimColor wrap="truncate-end">
+				{footerKeys(mode, keys)}
+			</Text>
 		</>
 	);
 }

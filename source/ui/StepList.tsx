@@ -1,4 +1,7 @@
-/** Left column: the six steps with their live status; the selected one is marked with › and bold. */
+/**
+ * The six steps with their live status; the selected one is marked with › and bold. Beside the step
+ * screen (wide terminals) one step a row, titles cut to the column; on narrow terminals one line.
+ */
 import {Box, Text} from 'ink';
 import {Spinner} from '@inkjs/ui';
 import type {Role, Step} from '../core/types.js';
@@ -41,13 +44,44 @@ export function StepList({steps, views, selected, role, live, asking = null}: St
 							)}
 						</Box>
 						<Box marginLeft={1}>
-							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected} dimColor={dim && !isSelected}>
+							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected} dimColor={dim && !isSelected} wrap="truncate-end">
 								{step.title}
 							</Text>
 						</Box>
 					</Box>
 				);
 			})}
+		</Box>
+	);
+}
+
+/** The step list on one line (narrow terminals): `Steps: ✓1 ✓2 ›?3 ·4 ·5 ·6`; the screen below names the selected step. */
+export function StepLine({steps, views, selected, role, live, asking = null}: StepListProps) {
+	return (
+		<Box>
+			<Text wrap="truncate-end">
+				<Text dimColor>Steps:</Text>
+				{steps.map((step, index) => {
+					const current = stepStatus(views[step.id]);
+					const status = current === 'running' && !live ? 'skipped' : current;
+					const isSelected = index === selected;
+					const dim = !step.available || Boolean(role && !step.roles.includes(role));
+					const mark = live && asking === step.id && (status === 'running' || status === 'pending') ? '?' : status === 'pending' ? '·' : MARK[status];
+					const color = mark === '?' ? 'cyan' : statusColor(status);
+					return (
+						<Text key={step.id}>
+							{' '}
+							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected}>
+								{isSelected ? '›' : ' '}
+							</Text>
+							<Text color={color}>{mark}</Text>
+							<Text color={isSelected ? 'cyan' : undefined} bold={isSelected} dimColor={dim && !isSelected}>
+								{step.number || step.title}
+							</Text>
+						</Text>
+					);
+				})}
+			</Text>
 		</Box>
 	);
 }

@@ -76,6 +76,25 @@ export function pageStarts(lines: readonly string[], width: number, rows: number
 	return starts.length ? starts : [0];
 }
 
+/** Start index of each page when items of the given heights go on pages of at most `rows` rows. */
+export function pageStartsByHeight(heights: readonly number[], rows: number): number[] {
+	const starts: number[] = [];
+	let used = Infinity;
+	for (const [i, h] of heights.entries()) {
+		if (used + h > rows) {
+			starts.push(i);
+			used = 0;
+		}
+		used += h;
+	}
+	return starts.length ? starts : [0];
+}
+
+/** "1 line", "2 lines". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+	return `${n} ${n === 1 ? one : many}`;
+}
+
 /** `n` modulo `m`, never negative. */
 export function wrapIndex(n: number, m: number): number {
 	return m > 0 ? ((n % m) + m) % m : 0;
@@ -93,10 +112,32 @@ export function promptRows(pending: PendingQuestion, width: number): number {
 		case 'select': {
 			const choices = pending.question.choices;
 			const described = choices.filter((c) => c.description).map((c) => `${c.value}: ${c.description}`);
-			return wrappedRows(`? ${pending.question.message}`, width) + Math.min(choices.length, 6) + linesRows(described, width - 2);
+			const options = choices.slice(0, 6).map((c) => `❯ ${c.name}`);
+			return wrappedRows(`? ${pending.question.message}`, width) + linesRows(options, width) + linesRows(described, width - 2);
 		}
 		case 'note':
 			// Round border and padding around the title, the body and "Press enter to continue."
 			return 2 + wrappedRows(pending.title, width - 4) + wrappedRows(pending.body, width - 4) + 1;
 	}
 }
+
+/** Rows a pending question needs at the least: the question and its options (a select's descriptions may be cut). */
+export function promptMinRows(pending: PendingQuestion, width: number): number {
+	switch (pending.kind) {
+		case 'select': {
+			const options = pending.question.choices.slice(0, 6).map((c) => `❯ ${c.name}`);
+			return wrappedRows(`? ${pending.question.message}`, width) + linesRows(options, width);
+		}
+		case 'note':
+			// The border, the title, one row of the body, the keys.
+			return 2 + wrappedRows(pending.title, width - 4) + 1 + 1;
+		default:
+			return promptRows(pending, width);
+	}
+}
+
+/** The smallest terminal the full-screen UI draws in; below it, a sentence says so. */
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 15;
+/** Below this width the step list is one line above the step screen instead of a column beside it. */
+export const WIDE_COLUMNS = 90;

@@ -11,6 +11,7 @@ import type {ParsedArgs} from '../cli/args.js';
 import {App} from './App.js';
 import {Driver} from './driver.js';
 import {InkAsker} from './ink-asker.js';
+import {applyColorPolicy} from './theme.js';
 import {handOverBanner, InkTerminal, pauseStdinReads} from './terminal.js';
 
 export async function mountInk(opts: {session: Session; parsed: ParsedArgs; controller: AbortController}): Promise<number> {
@@ -22,11 +23,14 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 
 	let code: number = EXIT.failed;
 	let finalHeight = 0;
-	const onExit = (c: number, info: {height: number}) => {
+	let next: string | null = null;
+	const onExit = (c: number, info: {height: number; next: string | null}) => {
 		code = c;
 		finalHeight = info.height;
+		next = info.next;
 	};
 	const element = <App session={session} driver={driver} asker={asker} controller={controller} onExit={onExit} />;
+	applyColorPolicy();
 	const renderOptions = {exitOnCtrlC: false};
 	let instance: Instance = render(element, renderOptions);
 
@@ -98,6 +102,8 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 	// Ink ends a final frame as tall as the terminal without a newline ("fullscreen"): add it, so what
 	// is printed next (the log path) starts on a line of its own.
 	if (process.stdout.isTTY && process.stdout.rows && finalHeight >= process.stdout.rows) process.stdout.write('\n');
+	// What to run next, as one plain line (Ink would have cut it with hard line breaks at the width).
+	if (next) process.stdout.write(`${next}\n`);
 	// Whatever still runs (a check after a quit) is cancelled; nothing of ours keeps the process alive.
 	if (code === EXIT.cancelled && !controller.signal.aborted) controller.abort();
 	return code;

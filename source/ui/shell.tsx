@@ -4,6 +4,7 @@
  * replaces it as soon as it mounts; a run that turns out not to use the UI (a usage error) erases it.
  */
 import {Box, Text, render, useInput, useStdin} from 'ink';
+import {applyColorPolicy} from './theme.js';
 import {STEP_META} from '../steps/meta.js';
 
 function Shell({command, onQuit}: {command: string; onQuit: () => void}) {
@@ -37,6 +38,9 @@ export interface ShellHandle {
 }
 
 export function showShell(command: string, controller: AbortController): ShellHandle {
+	// A dumb terminal gets the plain view (main.ts): no full-screen frame, not even for a moment.
+	if (process.env.TERM === 'dumb') return {dispose: async () => undefined};
+	applyColorPolicy();
 	const instance = render(<Shell command={command} onQuit={() => controller.abort(new Error('quit before the UI was ready'))} />, {exitOnCtrlC: false});
 	let disposed: Promise<void> | null = null;
 	return {
