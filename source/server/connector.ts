@@ -41,6 +41,8 @@ export interface ConnectorState {
 	/** `docker` exists and answered. */
 	docker: 'ok' | 'missing' | 'error';
 	dockerProblem?: string;
+	/** `docker ps` itself failed (the daemon is not running or not reachable), rather than its output being unreadable. */
+	dockerDown?: boolean;
 	running: DockerContainer[];
 	stopped: DockerContainer[];
 	/** Linux: `systemctl is-active twingate-connector`. */
@@ -54,6 +56,7 @@ export async function detectConnector(ctx: Ctx): Promise<ConnectorState> {
 	if (r.notFound) state.docker = 'missing';
 	else if (r.exitCode !== 0) {
 		state.docker = 'error';
+		state.dockerDown = true;
 		state.dockerProblem = (r.stderr.trim().split('\n')[0] ?? '') || `docker ps exited with code ${r.exitCode}`;
 	} else {
 		const parsed = parseDockerPsConnectors(r.stdout);

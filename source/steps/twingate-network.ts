@@ -189,8 +189,8 @@ async function check(ctx: Ctx, answers: Answers): Promise<Result> {
 	} else if (a.connector === 'docker-here' && conn.docker === 'error') {
 		status = 'fail';
 		cause = 'unreadable-output';
-		summary = `Docker does not answer, so no Connector container can be checked or started: ${conn.dockerProblem}`;
-		remediation = {text: `Start ${ctx.platform === 'darwin' ? 'Docker Desktop (open -a Docker)' : 'the Docker service (sudo systemctl start docker)'}, wait until \`docker ps\` works, then retry this step (r in the full-screen UI).`};
+		summary = conn.dockerDown ? `Docker does not answer, so no Connector container can be checked or started: ${conn.dockerProblem}` : `Could not tell whether a Connector container runs: ${conn.dockerProblem}`;
+		remediation = {text: `Start ${ctx.platform === 'darwin' ? 'Docker Desktop (open -a Docker)' : 'the Docker service (sudo systemctl start docker)'} (or fix \`docker ps\`), wait until \`docker ps\` works, then retry this step (r in the full-screen UI).`};
 	} else {
 		status = 'fail';
 		cause = 'connector-missing';
