@@ -1,4 +1,4 @@
-// Bundles the CLI into ESM files (an entry plus lazily loaded chunks) with every runtime dependency inside (ux-anchors §4.5 recipe):
+// Bundles the CLI into ESM files (an entry plus lazily loaded chunks) with every runtime dependency inside:
 // react-devtools-core aliased to an empty stub, a createRequire banner for CJS deps, production React.
 import {build} from 'esbuild';
 import {readFileSync, chmodSync, rmSync, renameSync} from 'node:fs';

@@ -1,3 +1,3 @@
-// Stand-in for the optional react-devtools-core peer of ink (ux-anchors §4.5): never used at run time.
+// Stand-in for the optional react-devtools-core peer of ink: never used at run time.
 export default {};
 export const connectToDevTools = () => {};

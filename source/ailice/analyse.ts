@@ -19,7 +19,7 @@ import {ailiceConfigPath, ailiceOverlayPath, resolveUserPath} from './paths.js';
 import {describeFinding, validateAiliceConfig, validateProviderName} from './schema.js';
 
 export const DEFAULT_PROVIDER = 'ollama';
-/** contextWindow is capped to this unless the user chooses otherwise (issue 4; ailice.md §8 "Other settings"). */
+/** contextWindow is capped to this unless the user chooses otherwise. */
 export const DEFAULT_CONTEXT_CAP = 8192;
 
 /** The answers step 4 reads (from flags, the card, or the interview). */
@@ -235,7 +235,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		}
 	}
 
-	// ---- the web app's overlay (ailice.md §7) --------------------------------------------------
+	// ---- the web app's overlay -----------------------------------------------------------------
 	const chatHistoryPath = own(mergedDoc, 'chatHistoryPath');
 	const overlayPath = ailiceOverlayPath(ctx, chatHistoryPath);
 	out.data.overlayPath = overlayPath;
@@ -293,7 +293,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 		if ((await gitExposed(ctx, keyFile)) === true) out.warnings.push(`The service key file ${keyFile} is inside a git work tree and not ignored: move it outside any repository (or ignore it) so it is never committed.`);
 	}
 
-	// ---- the .env for the container entrypoint (ailice.md §9; seed-corrections #40, #41) ---------
+	// ---- the .env for the container entrypoint (AIlice itself reads no .env) -------------------
 	if (a.envFile) {
 		const envPath = resolveUserPath(ctx, a.envFile);
 		out.data.envFile = envPath;

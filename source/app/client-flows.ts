@@ -1,5 +1,5 @@
 /**
- * The client-side commands of issue 4 (`configure-ailice` = step 4, `service-account` = step 5) and
+ * The client-side commands (`configure-ailice` = step 4, `service-account` = step 5) and
  * the interviews of steps 4 and 5, shared by these commands and the guided setup. Flags and the
  * connection card arrive already in session.answers (flows.ts answersFromOptions); the interviews ask
  * only what is missing, and without a terminal the required answers fail with exit 2 naming the flag.
@@ -85,7 +85,7 @@ async function askServiceKey(session: Session, asker: Asker, allowPaste: boolean
  * default, .env and key. Without a terminal it asks nothing: a missing --url or --model is a usage
  * error (exit 2) naming the flag, like `configure-ailice`.
  *
- * The loopback rule (issue 4: refuse localhost/127.0.0.1 when the role says Ollama is on another
+ * The loopback rule (refuse localhost/127.0.0.1 when the role says Ollama is on another
  * machine). `--role client` is the AIlice side, and the guide's setup has Ollama on another machine,
  * reached through the Twingate Resource alias. So a loopback --url there means "Ollama runs on this
  * same machine" only when the user says so: on a terminal the setup asks; without one it is refused
@@ -186,8 +186,8 @@ function refuseLoopbackWithoutTerminal(a: ClientAnswers): void {
 }
 
 /**
- * Step 5's questions: whether to generate the folder at all (in the guided setup it is the guide's
- * "alternative" for production), where, and the key file if none was given yet.
+ * Step 5's questions: whether to generate the folder at all (in the guided setup it is optional, for
+ * production), where, and the key file if none was given yet.
  */
 export async function interviewServiceAccount(session: Session, asker: Asker): Promise<void> {
 	const a = session.answers as ClientAnswers;

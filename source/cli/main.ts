@@ -66,7 +66,7 @@ export async function main(io: Io): Promise<number> {
 		return EXIT.ok;
 	}
 
-	// --platform (setup): plan steps 1–3 for that OS on any machine, with --dry-run only (issue 3). An explicit
+	// --platform (setup): plan steps 1–3 for that OS on any machine, with --dry-run only. An explicit
 	// --platform always plans from stated assumptions (simulated), even when it names this machine's own OS:
 	// the plan then shows every command and file whatever is (not) installed here.
 	const platform = parsed.options.platform ?? process.platform;

@@ -1,5 +1,5 @@
 /**
- * Security checks on the AIlice side (seed-guide "Security Best Practices", done properly):
+ * Security checks on the AIlice side:
  * the service key file's mode and age, and a .env holding a secret that git would commit.
  * The key is read only to learn its expiry; it is registered as a secret before anything else.
  * Both files are read with the wizard's safe reader: a named pipe, a device such as /dev/zero or a

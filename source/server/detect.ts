@@ -1,7 +1,7 @@
 /**
  * Detection on the Ollama host, read-only: which installs of Ollama exist, which server runs, where it
  * listens, and how it was configured. Never launches the app: probes use HTTP, lsof/ss, pgrep and
- * launchctl (ollama.md §6 "Detection recipe"; §5.1 "CLI side effect").
+ * launchctl (running the `ollama` CLI on a Mac would start the app, so detection never calls it).
  */
 import path from 'node:path';
 import {NetError, type Ctx} from '../core/context.js';
@@ -15,31 +15,31 @@ import {show} from '../parsers/common.js';
 
 export const OLLAMA_PORT = 11434;
 
-/** Ollama.app and the binary inside it (ollama.md §5.1, §5.3 "Binary paths"). */
+/** Ollama.app and the binary inside it */
 export const APP_PATH = '/Applications/Ollama.app';
 export const APP_BINARY = '/Applications/Ollama.app/Contents/Resources/ollama';
-/** The app's settings database; column `expose` of table `settings` (ollama.md §5.1 option 1). */
+/** The app's settings database; column `expose` of table `settings` (the app's "Expose Ollama to the network" switch). */
 export const APP_DB_RELATIVE = 'Library/Application Support/Ollama/db.sqlite';
 /** Homebrew formula binaries: Apple Silicon, then Intel (the stable opt path, never Cellar/<ver>). */
 export const BREW_BINARIES = ['/opt/homebrew/opt/ollama/bin/ollama', '/usr/local/opt/ollama/bin/ollama'];
-/** Homebrew's cask `ollama-app` (ollama.md §5.2). */
+/** Homebrew's cask `ollama-app`. */
 export const BREW_CASKROOMS = ['/opt/homebrew/Caskroom/ollama-app', '/usr/local/Caskroom/ollama-app'];
 export const BREW_EXECUTABLES = ['/opt/homebrew/bin/brew', '/usr/local/bin/brew'];
-/** Service labels: app login item, brew service, and the wizard-owned LaunchAgent (seed-corrections #11 d). */
+/** Service labels: app login item, brew service, and the wizard-owned LaunchAgent. */
 export const APP_LABEL = 'com.ollama.ollama';
 export const BREW_LABEL = 'homebrew.mxcl.ollama';
 export const AGENT_LABEL = 'com.ollama.server';
-/** Linux installer's unit and the drop-in the wizard writes (ollama.md §5.4, seed-corrections #10). */
+/** Linux installer's unit and the drop-in the wizard writes (https://github.com/ollama/ollama/blob/main/docs/faq.md#setting-environment-variables-on-linux). */
 export const LINUX_UNIT = '/etc/systemd/system/ollama.service';
 export const LINUX_DROPIN_DIR = '/etc/systemd/system/ollama.service.d';
 export const LINUX_DROPIN = `${LINUX_DROPIN_DIR}/override.conf`;
 export const SOCKETFILTERFW = '/usr/libexec/ApplicationFirewall/socketfilterfw';
-/** Ollama ≥ 0.17.1 fixes CVE-2026-7482 (ollama.md §9). */
+/** Ollama ≥ 0.17.1 fixes CVE-2026-7482. */
 export const MIN_SAFE_OLLAMA = '0.17.1';
-/** The app's "Expose Ollama to the network" switch exists since app v0.9.5 (ollama.md §5.1, #11363). */
+/** The app's "Expose Ollama to the network" switch exists since app v0.9.5 (ollama/ollama#11363). */
 export const MIN_EXPOSE_APP = '0.9.5';
 
-/** Where Ollama's binary lives per install type (ollama.md §5.3); the first that exists. */
+/** Where Ollama's binary lives per install type; the first that exists. */
 export const OLLAMA_BINARIES: Record<string, string[]> = {
 	darwin: [APP_BINARY, ...BREW_BINARIES, '/usr/local/bin/ollama'],
 	linux: ['/usr/local/bin/ollama', '/usr/bin/ollama', '/bin/ollama'],
@@ -171,7 +171,7 @@ export async function readListeners(ctx: Ctx, port = OLLAMA_PORT): Promise<Liste
 	const r = darwin ? await ctx.run('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN']) : await ctx.run('ss', ['-ltnp', `sport = :${port}`]);
 	const tool = darwin ? 'lsof' : 'ss';
 	if (r.notFound) return {ok: false, problem: `${tool} is not installed, so the wizard cannot see who listens on port ${port}.`};
-	// lsof exits 1 with no output when nothing listens (ollama.md §6).
+	// lsof exits 1 with no output when nothing listens.
 	if (darwin && r.exitCode === 1 && r.stdout.trim() === '') return {ok: true, summary: summariseListeners([], port)};
 	if (r.exitCode !== 0) return {ok: false, problem: `${tool} exited with code ${r.exitCode}: ${show(r.stderr.trim() || r.stdout.trim())}.`};
 	const parsed = darwin ? parseLsofListeners(r.stdout) : parseSsListeners(r.stdout);
@@ -190,7 +190,7 @@ export function hostForUrl(host: string): string {
 	return host.includes(':') ? `[${host}]` : host;
 }
 
-/** `GET http://<host>:<port>/` must answer exactly `Ollama is running` (ollama.md §7). */
+/** `GET http://<host>:<port>/` must answer exactly `Ollama is running` (Ollama's root endpoint). */
 export async function probeRoot(ctx: Ctx, host: string, port = OLLAMA_PORT, timeoutMs = 3000): Promise<HttpProbe> {
 	const url = `http://${hostForUrl(host)}:${port}/`;
 	try {
@@ -342,7 +342,7 @@ export async function detectServer(ctx: Ctx, port = OLLAMA_PORT): Promise<Server
 
 export type AddressRead = {ok: true; addresses: InterfaceAddress[]} | {ok: false; problem: string};
 
-/** This machine's IPv4 addresses: `ifconfig` (macOS) or `ip -j addr` (Linux), classified (ollama.md §6, F20). */
+/** This machine's IPv4 addresses: `ifconfig` (macOS) or `ip -j addr` (Linux), classified. */
 export async function readAddresses(ctx: Ctx): Promise<AddressRead> {
 	const darwin = ctx.platform === 'darwin';
 	const r = darwin ? await ctx.run('ifconfig', []) : await ctx.run('ip', ['-j', 'addr']);

@@ -1,6 +1,6 @@
 /**
  * Handing the real terminal to a command (sudo's password prompt, an installer) while the Ink UI
- * runs. Ink 6.8 has no suspendTerminal (that is ink ≥ 7.1, ux-anchors §4.1), so the UI steps aside by
+ * runs. Ink 6.8 has no suspendTerminal (it arrived in ink 7.1), so the UI steps aside by
  * unmounting: its frame is erased, raw mode is switched off, and Node stops reading stdin, so every
  * key goes to the command; afterwards the UI is rendered again from the same stores (the driver,
  * the asker and the event history), so nothing is lost.

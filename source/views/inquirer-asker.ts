@@ -10,7 +10,7 @@ function cancelled(error: unknown): never {
 }
 
 export function inquirerAsker(signal: AbortSignal, write: (text: string) => void): Asker {
-	// Ink may have unref'd stdin before (ux-anchors §4.1): make sure the prompt keeps the loop alive.
+	// Ink may have unref'd stdin before: make sure the prompt keeps the loop alive.
 	const ready = () => process.stdin.ref?.();
 	return {
 		interactive: true,
