@@ -163,12 +163,12 @@ function layoutLines(props: StepScreenProps): Omit<StepScreenLayout, 'rows'> {
 			const room = Math.max(1, rows - 1);
 			const heads = actions.map((a, i): BodyLine => ({key: `h${i}`, text: `  ${actionHead(a)}`, indent: 0, oneRow: true}));
 			const shown = heads.length <= room ? heads : [...heads.slice(0, room - 1), {key: 'h-more', text: `  … and ${plural(heads.length - room + 1, 'more change')} (PgUp: back to the plan)`, indent: 0, dim: true, oneRow: true}];
-			const changesPage: BodyLine[] = [{key: 'changes', text: `Plan (not applied yet): ${plural(actions.length, 'change')}, every page seen · PgUp: back to it`, indent: 0, bold: true, oneRow: true}, ...shown];
+			const changesPage: BodyLine[] = [{key: 'changes', text: `Plan (not applied yet): ${plural(actions.length, 'change')} · PgUp: see it again`, indent: 0, bold: true, oneRow: true}, ...shown];
 			return {title, lines, start: 0, end: 0, more: null, pageCount, pageIndex, holdQuestion: false, changesPage};
 		}
 		const start = starts[pageIndex] ?? 0;
 		const end = starts[pageIndex + 1] ?? count;
-		const more = `… page ${pageIndex + 1} of ${pageCount} · space: next page${pageIndex ? ' · PgUp: back' : ''} · the question comes after the plan`;
+		const more = `… page ${pageIndex + 1} of ${pageCount} · space: next${pageIndex ? ' · PgUp: back' : ''} · then the question`;
 		return {title, lines, start, end, more, pageCount, pageIndex, holdQuestion: true, changesPage: null};
 	}
 	const pageIndex = live ? wrapIndex(planPage, starts.length) : 0;
