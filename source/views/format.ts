@@ -28,7 +28,8 @@ export function shellQuote(argv: string[]): string {
  * diffing and masking the whole texts (see {@link wholeFileDiff}, which the tests compare it with).
  */
 export function fileDiff(path: string, before: string | null, after: string): string {
-	if (before === null || before === after) return wholeFileDiff(path, before, after);
+	if (before === null) return wholeFileDiff(path, before, after);
+	if (before === after) return `--- ${path}\n+++ ${path}`.trimEnd(); // no hunks
 	// Masking is line by line unless a secret can span lines (a PEM block, a quoted .env value, a
 	// JSON pair broken over lines, an escaped pair in a string): then both texts are masked whole.
 	if (maskSpansLines(before) || maskSpansLines(after)) return regionDiff(path, maskSecrets(before), maskSecrets(after), (t) => t);

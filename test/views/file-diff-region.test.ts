@@ -76,6 +76,7 @@ describe('fileDiff over the changed region only', () => {
 			['{\n  "a": 1\n}\n', '{\n  "a": 1,\n  "b": 2\n}\n'],
 		];
 		for (const [before, after] of cases) expect(fileDiff('f.json', before, after)).toBe(wholeFileDiff('f.json', before, after));
+		for (const path of ['f.json', 'odd name ', '.env']) expect(fileDiff(path, 'same\n', 'same\n')).toBe(wholeFileDiff(path, 'same\n', 'same\n'));
 	});
 
 	it('keeps line numbers of a change deep in a large file', () => {
