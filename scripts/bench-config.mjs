@@ -225,11 +225,12 @@ if (big) {
 const extraX = (r, rss) => (((rss - r.rf) * 1024) / r.size).toFixed(1);
 console.log(`Results (configure-ailice --json against the minimal read-parse-write script; extra memory = peak RSS over the script's, as a multiple of the file size)
 
-Recorded on a shared 2-core machine (noisy: ±15%), median runs:
-  size    before: time, extra memory    after: time, extra memory    step 4 alone (unchanged)
-  85 KB   4.85×  (fixed cost of code)   4.91×  (fixed cost of code)  4.19×
-  1 MB    7.19×   90× the file          4.12×   79× the file          3.71×   73× the file
-  20 MB   9.21×   29.2× the file        3.94×   9.9× the file         2.88×   6.2× the file
+Recorded on a shared, loaded 2-core machine (the floor itself moved 458–623 ms at 20 MB between runs,
+so ratios move ±25%; compare the absolute times too). Before: one run; after: three runs.
+  size    before: time, extra memory          after: time, extra memory                 step 4 alone
+  85 KB   445 ms = 4.85× (code's fixed cost)   358–441 ms = 4.7–5.5× (code's fixed cost)  3.3–4.5×
+  1 MB    648 ms = 7.19×, 90× the file         348–482 ms = 4.1–4.4×, 76–80× the file     3.7–4.2×
+  20 MB   5120 ms = 9.21×, 29.2× the file      2107–2436 ms = 3.9–5.2×, 9.8–10.0× the file  2.4–3.2×, 6.1×
 What changed: the --json plan's diff is computed and masked over the changed region only (before,
 the whole 20 MB was masked twice and diffed); the log's changed key names and the journal's undo
 part come from one parse of the two texts and one walk (before: two parses and two walks).
