@@ -111,6 +111,10 @@ class Term {
 	}
 }
 
+const ESC = String.fromCharCode(27);
+/** A foreground colour code (ESC[31m, ESC[1;36m, 256-colour and true-colour forms, bright ones). */
+const COLOUR = new RegExp(`${ESC}\\[(?:[0-9;]*;)?(?:3[0-79]|9[0-7]|38;[25])[;m]`);
+
 /** The rows the wizard's frame takes: from its title line to the last non-empty row. */
 function frameRows(screen: string): number {
 	const rows = screen.split('\n');
@@ -184,7 +188,7 @@ describe.skipIf(!support.run)('screens that fit the terminal (tmux)', () => {
 		term = new Term(['test'], {cols: 100, rows: 32, env: {NO_COLOR: '1'}});
 		await term.waitFor('? Ollama URL');
 		const escapes = term.escapes();
-		expect(escapes).not.toMatch(/\u001b\[(?:[0-9;]*;)?(?:3[0-79]|9[0-7]|38;[25])[;m]/);
+		expect(escapes).not.toMatch(COLOUR);
 		term.press('C-c');
 		expect(await term.exitCode()).toBe(130);
 	});
@@ -192,7 +196,7 @@ describe.skipIf(!support.run)('screens that fit the terminal (tmux)', () => {
 	it('without NO_COLOR the same screen has colour (the check above can see it)', async () => {
 		term = new Term(['test'], {cols: 100, rows: 32});
 		await term.waitFor('? Ollama URL');
-		expect(term.escapes()).toMatch(/\u001b\[(?:[0-9;]*;)?(?:3[0-79]|9[0-7]|38;[25])[;m]/);
+		expect(term.escapes()).toMatch(COLOUR);
 		term.press('C-c');
 		expect(await term.exitCode()).toBe(130);
 	});
@@ -202,7 +206,7 @@ describe.skipIf(!support.run)('screens that fit the terminal (tmux)', () => {
 		expect(await term.exitCode(20_000)).toBe(0);
 		const escapes = term.escapes();
 		expect(escapes).toContain('Step 6');
-		expect(escapes).not.toMatch(/\u001b\[(?:[0-9;]*;)?(?:3[0-79]|9[0-7])m/);
+		expect(escapes).not.toMatch(COLOUR);
 	});
 
 	it('TERM=dumb gets the plain view (no full-screen frame, no box drawing)', async () => {
