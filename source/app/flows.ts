@@ -6,6 +6,9 @@ import {SCHEMA_VERSION} from '../core/events.js';
 import {EXIT, UsageError} from '../core/exit-codes.js';
 import {parseOllamaUrl} from '../core/url.js';
 import {CARD_PREFIX, decodeCard} from '../core/card.js';
+import {FLAGS} from '../cli/flags.js';
+
+const FLAG_NAMES = Object.keys(FLAGS);
 import {validateModelName} from '../core/ollama-api.js';
 import type {ConnectionReport} from '../core/connection-test.js';
 import type {RunMode, StepOutcome} from '../core/runner.js';
@@ -211,6 +214,59 @@ export interface SetupStepHooks {
 	interview?: boolean;
 	/** Wraps the step's own run (the Ink driver serialises runs and shows itself busy). */
 	around?: <T>(run: () => Promise<T>) => Promise<T>;
+	/**
+	 * Ask the step's questions again (a retry of a failed step, or repair on a terminal), with the
+	 * previous answers as defaults: those of this run's interview, or the ones given (e.g. the journal's).
+	 * Answers given as flags stay as they are.
+	 */
+	again?: boolean | {previous: Record<string, unknown>};
+}
+
+/** Which answer each flag fills (derived from answersFromOptions, so the two never disagree). */
+let flagKeys: Map<string, string> | undefined;
+function answerKeyOfFlag(flag: string): string | undefined {
+	if (!flagKeys) {
+		flagKeys = new Map();
+		const sentinel = '\u0000flag';
+		for (const name of FLAG_NAMES) {
+			const answers = answersFromOptions({[name]: sentinel} as Options);
+			const key = Object.entries(answers).find(([, v]) => v === sentinel)?.[0];
+			if (key) flagKeys.set(`--${name}`, key);
+		}
+		// Questions answered by something other than one flag.
+		flagKeys.set('--url (or --card)', 'deployUrl');
+		flagKeys.set('TWINGATE_ACCESS_TOKEN in the environment', 'connectorAccessToken');
+		flagKeys.set('TWINGATE_REFRESH_TOKEN in the environment', 'connectorRefreshToken');
+	}
+	return flagKeys.get(flag) ?? flagKeys.get(flag.split(' ')[0] ?? flag);
+}
+
+/**
+ * An asker whose questions offer the previous answers as defaults (a retry with other answers: Enter
+ * keeps an answer, typing replaces it). Questions are matched to answers by the flag that answers them.
+ */
+export function withPreviousAnswers(asker: Asker, previous: Record<string, unknown>): Asker {
+	const prior = (flag: string): unknown => {
+		const key = answerKeyOfFlag(flag);
+		return key === undefined ? undefined : previous[key];
+	};
+	return {
+		...asker,
+		interactive: asker.interactive,
+		text: (q) => {
+			const p = prior(q.flag);
+			return asker.text(typeof p === 'string' && p !== '' ? {...q, default: p} : q);
+		},
+		select: (q) => {
+			const p = prior(q.flag);
+			return asker.select(typeof p === 'string' && q.choices.some((c) => c.value === p) ? {...q, default: p as typeof q.default} : q);
+		},
+		confirm: (q) => {
+			const p = prior(q.flag);
+			return asker.confirm(typeof p === 'boolean' ? {...q, default: p} : q);
+		},
+		note: (title, body) => asker.note(title, body),
+	};
 }
 
 /** A step the user skipped (SkipStepError during its questions): recorded, nothing checked or changed. */
@@ -237,11 +293,22 @@ export async function runSetupStep(session: Session, asker: Asker, step: Step, m
 	const defaults = withQuestions && (!hooks.interviews || !hooks.afterStep) ? await import('./interviews.js') : null;
 	const interviews = hooks.interviews ?? defaults?.INTERVIEWS ?? {};
 	const afterStep: Partial<Record<string, AfterStep>> = hooks.afterStep ?? defaults?.AFTER_STEP ?? {};
+	let ask = asker;
+	if (withQuestions && hooks.again && asker.interactive) {
+		const previous = typeof hooks.again === 'object' ? hooks.again.previous : (session.interviewed.get(step.id) ?? {});
+		for (const key of Object.keys(previous)) if (!session.given.has(key)) delete session.answers[key];
+		ask = withPreviousAnswers(asker, previous);
+	}
+	const before = new Set(Object.entries(session.answers).filter(([, v]) => v !== undefined).map(([k]) => k));
 	try {
-		if (withQuestions) await interviews[step.id]?.(session, asker);
+		if (withQuestions) await interviews[step.id]?.(session, ask);
 	} catch (error) {
 		if (error instanceof SkipStepError) return recordSkippedStep(session, step);
 		throw error;
+	}
+	if (withQuestions) {
+		const mine = Object.fromEntries(Object.entries(session.answers).filter(([k, v]) => v !== undefined && !before.has(k)));
+		if (Object.keys(mine).length) session.interviewed.set(step.id, {...(session.interviewed.get(step.id) ?? {}), ...mine});
 	}
 	const run = () => session.runStep(step, mode, {confirm: confirmWith(asker, options)});
 	const outcome = await (hooks.around ? hooks.around(run) : run());

@@ -8,7 +8,7 @@ import {hashInputs} from '../core/hash.js';
 import type {Step} from '../core/types.js';
 import type {Options} from '../cli/args.js';
 import type {Asker} from './asker.js';
-import {askRole, confirmWith, type FlowResult} from './flows.js';
+import {askRole, confirmWith, runSetupStep, type FlowResult} from './flows.js';
 import type {Session} from './session.js';
 
 /** Steps in dependency order (a step after everything it depends on), stable otherwise. */
@@ -67,7 +67,13 @@ export async function flowRepairFull(session: Session, asker: Asker, options: Op
 		session.answers = {...session.answers, ...entry.answers, ...explicit};
 		const plan = await step.plan(session.ctx, session.answers).catch(() => null);
 		const stale = plan !== null && hashInputs(plan.inputs) !== entry.inputsHash;
-		const outcome = await session.runStep(step, mode, {confirm: confirmWith(asker, options), force: stale});
+		let outcome = await session.runStep(step, mode, {confirm: confirmWith(asker, options), force: stale});
+		// Still failing with a person at the terminal: the same answers would fail again, so the step's
+		// questions are asked again with the journal's answers as defaults (Enter keeps one, typing changes it).
+		if (asker.interactive && mode === 'apply' && (outcome.result.status === 'fail' || outcome.result.status === 'crash')) {
+			session.bus.emit({type: 'warning', message: `Step ${step.number} still fails with the answers given before: its questions follow, with those answers as defaults.`});
+			outcome = await runSetupStep(session, asker, step, mode, options, {again: {previous: entry.answers}});
+		}
 		const wasBad = entry.status === 'fail' || entry.status === 'crash';
 		if (outcome.applied || stale || outcome.result.status === 'fail' || outcome.result.status === 'crash') {
 			decisions.push({

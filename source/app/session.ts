@@ -39,6 +39,10 @@ export class Session {
 	journalPath: string;
 	journalProblem: string | undefined;
 	readonly outcomes = new Map<StepId, StepOutcome>();
+	/** Answers given as flags when the run started: never asked again, not even on a retry. */
+	readonly given: ReadonlySet<string>;
+	/** Per step, the answers its questions gave (memory only): a retry asks them again with these as defaults. */
+	readonly interviewed = new Map<string, Record<string, unknown>>();
 	readonly run: JournalRun;
 	readonly ephemeral: boolean;
 	readonly #lock: boolean;
@@ -53,6 +57,7 @@ export class Session {
 		this.bus = init.bus ?? new EventBus();
 		this.steps = init.steps ?? STEPS;
 		this.answers = init.answers;
+		this.given = new Set(Object.entries(init.answers).filter(([, v]) => v !== undefined).map(([k]) => k));
 		this.role = init.role;
 		this.ephemeral = Boolean(init.ephemeral);
 		this.journalPath = wizardPaths(init.ctx.env).journal;

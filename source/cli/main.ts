@@ -214,5 +214,13 @@ function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void
 	const failed = steps.filter((x) => x.status === 'fail' || x.status === 'crash').length;
 	// A run that failed before any step (e.g. repair without a journal) has said why; no "Done.".
 	if (s.status === 'fail' && steps.length === 0) return;
-	io.out(failed ? `${failed} step(s) need attention. Rerun \`ollama-tunnel-wizard repair\` after fixing.` : `Done${s.dryRun ? ' (dry run: nothing was changed)' : ''}.`);
+	const steps1 = failed === 1 ? '1 step needs' : `${failed} steps need`;
+	// Rerunning repair with the same answers would fail the same way: say what changes the outcome.
+	const next =
+		parsed.command === 'repair'
+			? io.stdinIsTTY && io.stdoutIsTTY
+				? 'Fix the cause shown above, then run `ollama-tunnel-wizard repair` again; it asks the failed step’s questions again, so you can answer differently.'
+				: 'Fix the cause shown above, or give other answers as flags (`ollama-tunnel-wizard repair --help`), or run repair on a terminal, where it asks the failed step’s questions again.'
+			: 'Fix the cause shown above, then run `ollama-tunnel-wizard repair` (it reruns only what failed and, on a terminal, asks the failed step’s questions again).';
+	io.out(failed ? `${steps1} attention. ${next}` : `Done${s.dryRun ? ' (dry run: nothing was changed)' : ''}.`);
 }

@@ -152,13 +152,15 @@ export class Driver {
 	}
 
 	/** Interview (when asked for) then run one step, as flowSetup does; `s` during its questions records it as skipped. */
-	async #doStep(step: Step, mode: RunMode, interview: boolean): Promise<StepOutcome> {
+	async #doStep(step: Step, mode: RunMode, interview: boolean, again = false): Promise<StepOutcome> {
 		this.#set({current: step.id});
 		return runSetupStep(this.session, this.#askerFor(step.id), step, mode, this.options, {
 			interviews: this.#interviews,
 			afterStep: this.#afterStep,
 			interview,
 			around: (run) => this.#exclusive(run),
+			// A retry asks the step's questions again, the previous answers as defaults: other answers can fix it.
+			again,
 		});
 	}
 
@@ -397,7 +399,7 @@ export class Driver {
 		const step = this.session.steps.find((s) => s.id === stepId) as Step;
 		this.#set({retried: true});
 		try {
-			await this.#doStep(step, this.mode, this.mode !== 'check');
+			await this.#doStep(step, this.mode, this.mode !== 'check', this.mode !== 'check');
 		} catch (error) {
 			if (error instanceof CancelledError || this.session.ctx.signal.aborted) return null;
 			const message = error instanceof UsageError ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : `Retrying step ${step.number} failed: ${(error as Error)?.message ?? String(error)}`;
