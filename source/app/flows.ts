@@ -96,7 +96,7 @@ export async function askUrl(session: Session, asker: Asker, opts: AskUrlOptions
 	if (previous && !opts.again) return;
 	const value = (
 		await asker.text({
-			message: opts.message ?? 'Ollama URL as this machine reaches it (the Twingate Resource alias, e.g. http://ollama.home.internal:11434), or paste the otw1: connection card from step 3',
+			message: opts.message ?? 'Ollama URL (the Twingate Resource alias, e.g. http://ollama.home.internal:11434) or the otw1: card from step 3',
 			flag: key === 'url' ? '--url' : '--url (or --card)',
 			default: previous,
 			validate: (v) => validateUrlOrCard(v, opts.refuseLoopback),

@@ -20,7 +20,8 @@ export interface OllamaUrl {
 
 export type UrlCheck = {ok: true; url: OllamaUrl} | {ok: false; problem: string};
 
-const show = (value: string) => (value.length > 80 ? `${JSON.stringify(value.slice(0, 77))}…` : JSON.stringify(value));
+// A long value is not echoed whole: the sentence must fit under a prompt field, which shows the value itself.
+const show = (value: string, max = 80) => (value.length > max ? `${JSON.stringify(value.slice(0, Math.min(24, max - 3)))}… (${value.length} characters)` : JSON.stringify(value));
 
 // A hostname: DNS labels of letters, digits and hyphens (and underscores seen in LAN names).
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/;
@@ -53,7 +54,7 @@ export function parseOllamaUrl(input: string): UrlCheck {
 		return {ok: false, problem: `The URL ${show(raw)} contains spaces, control characters or invalid bytes; write it as http://HOST:11434`};
 	}
 	if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-		return {ok: false, problem: `The URL ${show(raw)} has no scheme; write it as http://${raw.replace(/^\/+/, '')}`};
+		return {ok: false, problem: `The URL ${show(raw, 40)} has no scheme; ${raw.length > 40 ? 'add http:// at the start' : `write it as http://${raw.replace(/^\/+/, '')}`}`};
 	}
 	const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(raw)?.[1] ?? '';
 	if (!authority.includes('[') && (authority.match(/:/g)?.length ?? 0) >= 2) {

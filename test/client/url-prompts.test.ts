@@ -60,7 +60,7 @@ describe('URL prompts', () => {
 		await askUrl(session, person([`  ${card}\n`], seen));
 		expect(session.answers.url).toBe('http://ollama.home.internal:11434');
 		expect(session.answers.cardModels).toEqual(['llama3.2:latest', 'qwen2.5-coder:7b']);
-		expect(seen.texts[0]?.message).toMatch(/or paste the otw1: connection card/);
+		expect(seen.texts[0]?.message).toMatch(/or the otw1: card from step 3/);
 		expect(seen.notes[0]).toContain('URL: http://ollama.home.internal:11434');
 		expect(seen.notes[0]).toContain('Models: llama3.2:latest, qwen2.5-coder:7b');
 	});
