@@ -86,6 +86,13 @@ export async function main(io: Io): Promise<number> {
 		return printUsageError(new UsageError(`--platform ${platform} plans the Ollama host's steps 1–3 only.`, 'Add --role server.'), io);
 	}
 
+	// How many backups to keep per file (default 5): OLLAMA_TUNNEL_WIZARD_KEEP_BACKUPS.
+	const keepRaw = io.env.OLLAMA_TUNNEL_WIZARD_KEEP_BACKUPS;
+	const keepBackups = keepRaw === undefined || keepRaw === '' ? undefined : /^\d{1,3}$/.test(keepRaw) && Number(keepRaw) >= 1 && Number(keepRaw) <= 100 ? Number(keepRaw) : null;
+	if (keepBackups === null) {
+		await io.shell?.dispose();
+		return printUsageError(new UsageError(`OLLAMA_TUNNEL_WIZARD_KEEP_BACKUPS must be a whole number from 1 to 100 (it is ${JSON.stringify(String(keepRaw).slice(0, 20))}).`, 'Unset it to keep the newest 5 backups per file.'), io);
+	}
 	const view = chooseView(parsed, io);
 	if (view !== 'ink') await io.shell?.dispose();
 	const secrets = new SecretRegistry();
@@ -93,7 +100,7 @@ export async function main(io: Io): Promise<number> {
 	const logger = new FileLogger(wizardPaths(io.env).logDir, secrets, started);
 	logger.log('info', `ollama-tunnel-wizard ${parsed.command}`, {view, argv: io.argv.map((a) => secrets.redact(a))});
 	const dryRun = Boolean(parsed.options['dry-run']);
-	const ctx = createRealCtx({signal: io.controller.signal, log: logger, secrets, dryRun, env: io.env, platform});
+	const ctx = createRealCtx({signal: io.controller.signal, log: logger, secrets, dryRun, env: io.env, platform, keepBackups});
 	if (simulated) {
 		// A --platform plan reads nothing here: the steps plan from stated assumptions (answers.simulated),
 		// and any command or HTTP request that slipped through fails loudly instead of reading this machine.

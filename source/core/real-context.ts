@@ -480,6 +480,8 @@ export const realClock: Clock = {
 };
 
 export interface RealCtxOptions {
+	/** Backups kept per file (default 5). */
+	keepBackups?: number;
 	signal: AbortSignal;
 	log: Logger;
 	secrets?: SecretRegistry;
@@ -495,7 +497,7 @@ export interface RealCtxOptions {
 
 export function createRealCtx(opts: RealCtxOptions): Ctx {
 	const secrets = opts.secrets ?? new SecretRegistry();
-	const fs = createFileSystem(realClock);
+	const fs = createFileSystem(realClock, {keepBackups: opts.keepBackups});
 	const ctx: Ctx = {
 		run: createCommandRunner(opts.signal, opts.log, secrets, () => ctx.terminal),
 		http: createHttpClient(opts.signal),

@@ -1,5 +1,5 @@
 /** The journal: bounded run history, merged saves, and a journal path that is not a file. */
-import {mkdirSync, readFileSync, symlinkSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, symlinkSync} from 'node:fs';
 import path from 'node:path';
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
@@ -66,3 +66,28 @@ describe('a journal path that is not a file', () => {
 	});
 });
 
+
+describe('backups kept per file (OLLAMA_TUNNEL_WIZARD_KEEP_BACKUPS)', () => {
+	it('keeps the newest N backups of config.json; a bad value is a usage error naming the variable', async () => {
+		const {startFakeOllama} = await import('../support/fake-ollama.js');
+		const fake = await startFakeOllama({models: [{name: 'llama3.2:latest', contextLength: 8192}]});
+		try {
+			const home = tempDir('otw-keep-');
+			for (const provider of ['a1', 'a2', 'a3', 'a4', 'a5']) {
+				const r = await runCli(['configure-ailice', '--url', fake.url, '--model', 'llama3.2', '--provider', provider, '--yes'], {home, env: {OLLAMA_TUNNEL_WIZARD_KEEP_BACKUPS: '2'}});
+				expect(r.code).toBe(0);
+			}
+			const dir = path.join(home, '.config', 'ailice');
+			const backups = readdirSync(dir).filter((n) => n.startsWith('config.json.bak-'));
+			expect(backups).toHaveLength(2);
+			// The newest two: the config before the 4th and before the 5th run (a1–a3 and a1–a4).
+			const providers = backups.map((b) => Object.keys((JSON.parse(readFileSync(path.join(dir, b), 'utf8')) as {models: object}).models).length).sort();
+			expect(providers).toEqual([3, 4]);
+			const bad = await runCli(['configure-ailice', '--url', fake.url, '--model', 'llama3.2', '--yes'], {home, env: {OLLAMA_TUNNEL_WIZARD_KEEP_BACKUPS: 'lots'}});
+			expect(bad.code).toBe(2);
+			expect(bad.stderr).toContain('OLLAMA_TUNNEL_WIZARD_KEEP_BACKUPS must be a whole number from 1 to 100');
+		} finally {
+			await fake.close();
+		}
+	});
+});
