@@ -23,6 +23,7 @@ import {serviceAccount} from '../steps/service-account.js';
 import type {Asker} from './asker.js';
 import {askUrl, confirmWith, type FlowResult} from './flows.js';
 import type {Session} from './session.js';
+import {count} from '../core/words.js';
 
 type ClientAnswers = AiliceAnswers & DeployAnswers & Record<string, unknown>;
 
@@ -137,7 +138,7 @@ async function askAiliceConfig(session: Session, asker: Asker, setup: boolean): 
 		const models = [first];
 		const rest = local.filter((n) => n !== first);
 		if (rest.length) {
-			const all = await asker.confirm({message: `Also add the other ${rest.length} model(s) to AIlice's list (${rest.join(', ')})?`, flag: '--model', default: false});
+			const all = await asker.confirm({message: `Also add the other ${count(rest.length, 'model')} to AIlice's list (${rest.join(', ')})?`, flag: '--model', default: false});
 			if (all) models.push(...rest);
 		}
 		a.models = models;
@@ -276,7 +277,7 @@ function summaryOf(session: Session, command: string, step: Step, outcome: StepO
 	const exitCode = exitFor(outcome, dryRun);
 	const changes = (data.changes as string[] | undefined) ?? [];
 	let message = r.summary;
-	if (pending) message = `Dry run: ${changes.length} change(s) planned (shown above), nothing was changed.`;
+	if (pending) message = `Dry run: ${count(changes.length, 'change')} planned (shown above), nothing was changed.`;
 	else if (outcome.applied && exitCode === EXIT.ok) message = `Done: ${r.summary}`;
 	else if (exitCode === EXIT.ok && !dryRun) message = `Nothing to change: ${r.summary}`;
 	return {

@@ -18,6 +18,7 @@ import {connectionTest} from '../steps/connection-test.js';
 import {SkipStepError, type Asker} from './asker.js';
 import type {Interview} from './interviews.js';
 import type {Session} from './session.js';
+import {count} from '../core/words.js';
 
 export interface FlowResult {
 	exitCode: number;
@@ -136,7 +137,7 @@ export function confirmWith(asker: Asker, options: Options) {
 		if (options.yes) return true;
 		const n = plan.actions.filter((a) => a.kind !== 'manual').length;
 		const what = step.number > 0 ? `step ${step.number}` : step.title.toLowerCase();
-		return asker.confirm({message: `Apply the ${n} change(s) of ${what} shown above?`, flag: '--yes', default: true});
+		return asker.confirm({message: `Apply the ${count(n, 'change')} of ${what} shown above?`, flag: '--yes', default: true});
 	};
 }
 

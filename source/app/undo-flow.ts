@@ -27,6 +27,7 @@ import type {Options} from '../cli/args.js';
 import type {Asker} from './asker.js';
 import {confirmWith, type FlowResult} from './flows.js';
 import type {Session} from './session.js';
+import {count} from '../core/words.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -208,7 +209,7 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 		const list = runs.map((r) => ({id: r.id, at: r.at, command: r.command ?? null, undone: r.undone, files: r.files.map((f) => ({path: f.path, created: f.created, backup: f.backup})), commands: r.commands.map((c) => c.argv)}));
 		const message = runs.length ? `Recorded runs, newest first:\n${runs.map(describeRun).join('\n')}` : 'No run recorded in the journal changed anything.';
 		await asker.note('Runs', message);
-		return {exitCode: EXIT.ok, summary: {...summaryBase, status: 'ok', message: runs.length ? `${runs.length} recorded run(s); undo one with: ollama-tunnel-wizard undo --run ID` : message, runs: list}};
+		return {exitCode: EXIT.ok, summary: {...summaryBase, status: 'ok', message: runs.length ? `${count(runs.length, 'recorded run')}; undo one with: ollama-tunnel-wizard undo --run ID` : message, runs: list}};
 	}
 	let runId = options.run;
 	if (runId && !runs.some((r) => r.id === runId)) {
@@ -257,7 +258,7 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 			}
 			if (pending.length === 0 && commandsRan) return {status: 'ok', summary: `The changes of run ${runIdFinal} are reverted.`, details: []};
 			// warn, not fail: nothing is broken, there is something to undo.
-			return {status: 'warn', summary: `Run ${runIdFinal} changed ${pending.length} file(s) that can be reverted${plan.actions.some((a) => a.kind === 'command') ? ' and ran commands that can be reversed' : ''}.`, details: pending};
+			return {status: 'warn', summary: `Run ${runIdFinal} changed ${count(pending.length, 'file')} that can be reverted${plan.actions.some((a) => a.kind === 'command') ? ' and ran commands that can be reversed' : ''}.`, details: pending};
 		},
 		async plan() {
 			return plan;

@@ -8,6 +8,7 @@ import {isCgnat} from './ip.js';
 import {chatChunk, findModel, isCloudModel, openaiModelsReply, psReply, TAGS_MAX_BYTES, tagsReply, versionReply} from './ollama-api.js';
 import {sanitizeText} from './sanitize.js';
 import type {OllamaUrl} from './url.js';
+import {count} from './words.js';
 
 /** AIlice's openai client gives up on a reply after a fixed 60 s. */
 export const AILICE_TIMEOUT_MS = 60_000;
@@ -300,7 +301,7 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 				report.models = all.map((m) => m.name);
 				return all.filter((m) => !isCloudModel(m)).map((m) => m.name);
 			},
-			(list) => (list.length ? `${list.length} local model(s): ${listShort(list)}` : 'no local models'),
+			(list) => (list.length ? `${count(list.length, 'local model')}: ${listShort(list)}` : 'no local models'),
 		);
 
 		// 6. The OpenAI-compatible endpoint AIlice's client uses.
@@ -312,7 +313,7 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 				if (!parsed.success) return fail('not-ollama', {detail: '/v1/models is not an OpenAI model list'});
 				return parsed.data.data?.length ?? 0;
 			},
-			(n) => `/v1/models lists ${n} model(s)`,
+			(n) => `/v1/models lists ${count(n, 'model')}`,
 		);
 
 		// 7. Pick the model.
@@ -390,7 +391,7 @@ export async function testConnection(ctx: Ctx, opts: ConnectionTestOptions): Pro
 	report.message =
 		report.status === 'ok'
 			? `Ollama ${report.version} at ${url.origin} answers like AIlice needs: ${report.model} replied, first token in ${report.firstTokenMs} ms.`
-			: `Ollama ${report.version} at ${url.origin} works, with ${report.warnings.length} warning(s).`;
+			: `Ollama ${report.version} at ${url.origin} works, with ${count(report.warnings.length, 'warning')}.`;
 	return report;
 }
 

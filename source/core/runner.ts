@@ -9,8 +9,12 @@ import {LockError} from './lock.js';
 import type {EventBus} from './events.js';
 import {hashInputs} from './hash.js';
 import {publicAnswers, recordStep, type Journal, type JournalRun, type OwnedPart} from './journal.js';
+import {actionFacts} from './mask.js';
 import {contentHash, ownedPart} from './owned-part.js';
 import type {Answers, CheckResult, Plan, PlannedAction, Step} from './types.js';
+
+type FileAction = Extract<PlannedAction, {kind: 'file'}>;
+import {count} from './words.js';
 
 export type RunMode = 'check' | 'apply' | 'dry-run';
 
@@ -91,7 +95,12 @@ function recordingFs(fs: FileSystem, run: JournalRun | undefined, stepId: string
 	// What the plan was made from, per file: the writer refuses a file that holds anything else now
 	// (another program or run changed it since), under the file's lock.
 	const planned = new Map<string, string | null>();
-	for (const a of plan.actions) if (a.kind === 'file' && !planned.has(a.path)) planned.set(a.path, a.before);
+	const actions = new Map<string, FileAction>();
+	for (const a of plan.actions) {
+		if (a.kind !== 'file' || planned.has(a.path)) continue;
+		planned.set(a.path, a.before);
+		actions.set(a.path, a);
+	}
 	return {
 		...fs,
 		async writeAtomic(p, content, opts) {
@@ -102,20 +111,31 @@ function recordingFs(fs: FileSystem, run: JournalRun | undefined, stepId: string
 				planned.set(p, content);
 				return out;
 			}
-			const existed = (await fs.stat(p)) !== null;
-			const before = existed ? await fs.readText(p).catch(() => null) : null;
+			// The file has the size of `expect` and not that of `content`: the writer compares it with
+			// `expect` under its lock, so a write that succeeds replaces exactly `expect` (no second read
+			// of a large file). Otherwise what it holds is read, as it must be to tell a no-op.
+			const st = await fs.stat(p);
+			const existed = st !== null;
+			const known = typeof expect === 'string' && st !== null && st.size === Buffer.byteLength(expect) && st.size !== Buffer.byteLength(content);
+			const before = known ? expect : existed ? await fs.readText(p).catch(() => null) : null;
 			const out = await fs.writeAtomic(p, content, {...guarded, backup: existed ? (opts?.backup ?? true) : false});
 			planned.set(p, content);
 			if (before === content) return out; // nothing was written
+			// The plan's action for exactly this write: its carried key paths and its hash, worked out once.
+			const action = actions.get(p);
+			const same = action && typeof content === 'string' && action.before === before && action.after === content ? action : undefined;
 			const earlier = run.files.find((f) => f.path === p);
-			const part = ownedPart(p, before, content);
+			const part = ownedPart(p, before, content, same);
+			const facts = same ? actionFacts(same, 'after') : null;
+			const hash = facts ? facts.sha256 : contentHash(content);
+			const size = facts ? facts.bytes : Buffer.byteLength(content);
 			if (earlier) {
 				// Written twice in one run: undo still goes back to the first backup; the parts add up.
-				earlier.hash = contentHash(content);
-				earlier.size = Buffer.byteLength(content);
+				earlier.hash = hash;
+				earlier.size = size;
 				earlier.part = mergeParts(earlier.part ?? null, part);
 			} else {
-				run.files.push({path: p, backup: out.backupPath, created: !existed, hash: contentHash(content), size: Buffer.byteLength(content), part, step: stepId});
+				run.files.push({path: p, backup: out.backupPath, created: !existed, hash, size, part, step: stepId});
 			}
 			return out;
 		},
@@ -211,7 +231,7 @@ export async function runStep(step: Step, ctx: Ctx, opts: RunStepOptions): Promi
 	bus.emit({type: 'step:plan', step: step.id, plan});
 	if (opts.mode === 'dry-run') {
 		return finish(
-			{...before, details: [...before.details, `Dry run: ${changes.length} change(s) planned, nothing was changed.`]},
+			{...before, details: [...before.details, `Dry run: ${count(changes.length, 'change')} planned, nothing was changed.`]},
 			false,
 			plan,
 		);

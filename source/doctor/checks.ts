@@ -23,6 +23,7 @@ export const LOCAL_OLLAMA = 'http://127.0.0.1:11434';
 // Install detection lives with the server steps (source/server/detect.ts); CVE-2026-7482 is fixed in 0.17.1.
 export {MIN_SAFE_OLLAMA, OLLAMA_BINARIES, findOllamaBinary} from '../server/detect.js';
 import {MIN_SAFE_OLLAMA, findOllamaBinary} from '../server/detect.js';
+import {count} from '../core/words.js';
 
 /**
  * The local server as the Ollama CLI finds it: OLLAMA_HOST if set, with 0.0.0.0/:: replaced by
@@ -90,7 +91,7 @@ const ollamaLocal: DoctorCheck = {
 		const parsed = tagsReply.safeParse(parseJson(r.text));
 		if (!parsed.success) return {status: 'fail', detail: '/api/tags is not in Ollama’s format', cause: 'not-ollama'};
 		const names = (parsed.data.models ?? []).filter((m) => !isCloudModel(m)).map((m) => m.name);
-		return {status: 'ok', detail: `answers; ${names.length} local model(s)${names.length ? `: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}` : ''}`, evidence: {models: names}};
+		return {status: 'ok', detail: `answers; ${count(names.length, 'local model')}${names.length ? `: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}` : ''}`, evidence: {models: names}};
 	},
 };
 

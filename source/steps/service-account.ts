@@ -8,6 +8,7 @@
 import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyseDeploy, type DeployAnalysis, type DeployAnswers} from '../deploy/analyse.js';
 import {STEP_META} from './meta.js';
+import {count} from '../core/words.js';
 
 export function deployToResult(an: DeployAnalysis): Omit<CheckResult, 'durationMs'> {
 	const data = {out: an.out, changes: an.changes, runLines: an.runLines};
@@ -25,7 +26,7 @@ export function deployToResult(an: DeployAnalysis): Omit<CheckResult, 'durationM
 	if (an.actions.length) {
 		return {
 			status: 'fail',
-			summary: `The deployment folder ${an.out} needs ${an.actions.length} change(s).`,
+			summary: `The deployment folder ${an.out} needs ${count(an.actions.length, 'change')}.`,
 			details: [...an.changes, ...warnings],
 			cause: 'not-generated',
 			remediation: {text: 'Apply the plan (run again without --dry-run, and confirm or pass --yes).'},

@@ -3,6 +3,7 @@ import type {Command} from '../cli/args.js';
 import type {Session} from '../app/session.js';
 import {MARK} from '../views/format.js';
 import type {DriverState} from './driver.js';
+import {count} from '../core/words.js';
 
 export interface RunSummary {
 	text: string;
@@ -44,7 +45,7 @@ function doctorSummaryLine(session: Session, driver: DriverState, exitCode: numb
 	for (const r of report?.records ?? []) if (r.status !== 'running') counts[r.status]++;
 	const parts = [
 		counts.ok ? `${MARK.ok} ${counts.ok} ok` : null,
-		counts.warn ? `${MARK.warn} ${counts.warn} warning(s)` : null,
+		counts.warn ? `${MARK.warn} ${count(counts.warn, 'warning')}` : null,
 		counts.fail ? `${MARK.fail} ${counts.fail} failed` : null,
 		counts.crash ? `${MARK.crash} ${counts.crash} crashed` : null,
 		counts.skipped ? `${MARK.skipped} ${counts.skipped} skipped` : null,

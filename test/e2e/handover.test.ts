@@ -56,7 +56,7 @@ describe.skipIf(!support.run)('terminal hand-over in a real terminal (tmux)', ()
 	}
 
 	async function toPasswordPrompt(r: PtyRun): Promise<string> {
-		await r.waitFor((screen) => screen.includes('? Apply the 1 change(s)') && screen.includes('$ sudo mv'));
+		await r.waitFor((screen) => screen.includes('? Apply the 1 change') && screen.includes('$ sudo mv'));
 		r.press('y');
 		return r.waitFor('[sudo] password for tester:');
 	}

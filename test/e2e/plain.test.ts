@@ -25,7 +25,7 @@ describe.skipIf(!support.run)('--plain in a real terminal (tmux)', () => {
 
 	it('test --plain asks for the URL with a line prompt, validates it, then prints the checks as lines', async () => {
 		run = PtyRun.prepare().start({args: ['test', '--plain']});
-		await run.waitFor('Ollama URL as this machine reaches it');
+		await run.waitFor('Ollama URL (the Twingate Resource alias');
 		run.type('http://0.0.0.0:11434');
 		run.press('Enter');
 		await run.waitFor('bind address, not a destination');

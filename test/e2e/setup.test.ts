@@ -32,7 +32,7 @@ describe.skipIf(!support.run)('guided setup in a real terminal (tmux)', () => {
 		r.press('Down');
 		await r.waitFor(/❯ The AIlice side/);
 		r.press('Enter');
-		await r.waitFor('? Ollama URL as this machine reaches it');
+		await r.waitFor('? Ollama URL (the Twingate Resource alias');
 		r.type(server.url);
 		await r.waitFor(`› ${server.url}`);
 		r.press('Enter');
@@ -48,7 +48,7 @@ describe.skipIf(!support.run)('guided setup in a real terminal (tmux)', () => {
 		await toModelChoice(r);
 		expect(r.screen()).toContain('❯ llama3.2:latest');
 		r.press('Enter');
-		await r.waitFor('? Also add the other 1 model(s)');
+		await r.waitFor('? Also add the other 1 model to');
 		r.press('n');
 		await r.waitFor("? Provider name in AIlice's config.json");
 		r.press('Enter'); // the default, ollama

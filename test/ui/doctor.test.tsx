@@ -130,7 +130,7 @@ describe('doctor in the Ink UI', () => {
 		expect(app.exitCode()).toBeUndefined();
 
 		await press(app.stdin, 'f');
-		frame = await waitForFrame(app, (f) => f.includes('? Apply the 1 change(s) of step 2'));
+		frame = await waitForFrame(app, (f) => f.includes('? Apply the 1 change of step 2'));
 		expect(frame).toContain('Before the fix (Ollama server)');
 		expect(frame).toContain('Plan (not applied yet):');
 		expect(frame).toContain('systemctl restart ollama');
@@ -175,7 +175,7 @@ describe('doctor in the Ink UI', () => {
 		});
 		await waitForFrame(app, (f) => f.includes('press f'));
 		await press(app.stdin, 'f');
-		await waitForFrame(app, (f) => f.includes('? Apply the 1 change(s) of step 2'));
+		await waitForFrame(app, (f) => f.includes('? Apply the 1 change of step 2'));
 		await press(app.stdin, 'y');
 		const frame = await waitForFrame(app, (f) => f.includes('Not fixed'));
 		expect(state.applied).toBe(1);
@@ -192,7 +192,7 @@ describe('doctor in the Ink UI', () => {
 		const app = mountApp({command: 'doctor', role: 'server', steps: sixSteps({}, {'ollama-remote-access': fixableStep(state, true)}), doctorChecks: [listening(state)]});
 		await waitForFrame(app, (f) => f.includes('press f'));
 		await press(app.stdin, 'f');
-		await waitForFrame(app, (f) => f.includes('? Apply the 1 change(s) of step 2'));
+		await waitForFrame(app, (f) => f.includes('? Apply the 1 change of step 2'));
 		await press(app.stdin, 'n');
 		const frame = await waitForFrame(app, (f) => f.includes('was not applied'));
 		expect(state.applied).toBe(0);

@@ -48,7 +48,7 @@ describe('the final frame', () => {
 			answers: {url: 'http://127.0.0.1:9'},
 			steps: sixSteps({check: async () => ({status: 'ok', summary: 'Ollama answered.', details: []})}, {'ailice-config': longPlanStep(() => app.ctx.dir, 6, applied)}),
 		});
-		const asking = await waitForFrame(app, (f) => f.includes('? Apply the 1 change(s) of step 4'));
+		const asking = await waitForFrame(app, (f) => f.includes('? Apply the 1 change of step 4'));
 		// Nothing runs while the question waits: `?` in the list, no "Checking…" spinner.
 		expect(asking).toMatch(/› 4 \? AIlice/);
 		expect(asking).not.toContain('Checking…');
