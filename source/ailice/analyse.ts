@@ -224,6 +224,7 @@ export async function analyse(ctx: Ctx, a: AiliceAnswers): Promise<Analysis> {
 			before: target.exists ? target.text : null,
 			after: merged.text,
 			...(target.exists ? {} : {mode: 0o600}),
+			...(merged.changed?.names ? {changedKeys: merged.changed.paths, addedObjects: merged.changed.containers, changedNames: merged.changed.names} : {}),
 		});
 		out.changes.push(...merged.changes.map((c) => `config.json: ${c}`));
 	}

@@ -9,6 +9,7 @@
  */
 import {detectFormatting, isPlainObject, jsonEqual, own, parseStrictJson, setJsonValue, setOwn, type JsonObject} from './json.js';
 import {ollamaNameKey} from './models.js';
+import {changedJsonBoth, type JsonChange} from '../core/owned-part.js';
 import {FORBIDDEN_ARGS} from './schema.js';
 
 export interface ModelSpec {
@@ -37,6 +38,12 @@ export interface MergeResult {
 	defaultId: string;
 	/** The merged document (the parsed `text`). */
 	doc: unknown;
+	/**
+	 * What the edit changed, as the parse of the two texts would find it (see changedJsonBoth), worked
+	 * out from the values set instead of parsing both texts; absent when the file is created or the
+	 * edits overlap (then whoever needs it parses).
+	 */
+	changed?: JsonChange;
 }
 
 /** The config is valid JSON but has a shape the wizard will not guess about. */
@@ -117,23 +124,101 @@ export function minimalConfig(spec: ProviderSpec): MergeResult {
 	return {text: `${JSON.stringify(doc, null, 2)}\n`, changes: ['created the file with the provider ' + spec.provider], keys, defaultId, doc};
 }
 
-/** Edits JSON text in place (keeping every other byte), recording a readable line per change. */
 /**
  * Edits JSON text in place (keeping every other byte), recording a readable line per change. When
  * `doc` (the parsed text) is given, the same change is made to it, so the merged document exists
- * without parsing the merged text again.
+ * without parsing the merged text again, and each place changed is remembered with the value it
+ * held before (see {@link changeOfEdits}).
  */
 function textEditor(before: string, doc?: JsonObject) {
 	const fmt = detectFormatting(before);
 	const changes: string[] = [];
+	const touched: Touched[] = [];
+	let overlap = false;
 	let text = before;
 	const set = (parts: string[], current: unknown, value: unknown) => {
 		if (jsonEqual(current, value)) return;
 		text = setJsonValue(text, parts, value, fmt);
-		if (doc) setPath(doc, parts, value);
+		if (doc) {
+			const t = touchedAt(doc, parts);
+			if (touched.some((o) => isPrefix(o.parts, t.parts) || isPrefix(t.parts, o.parts))) overlap = true;
+			touched.push(t);
+			setPath(doc, parts, value);
+		}
 		changes.push(current === undefined ? `${label(parts)}: added` : `${label(parts)}: ${showValue(current)} → ${showValue(value)}`);
 	};
-	return {set, changes, text: () => text};
+	return {set, changes, text: () => text, change: (): JsonChange | undefined => (doc && !overlap ? changeOfEdits(doc, touched) : undefined)};
+}
+
+/** A place an edit changed: the path of the first key that was absent or was not an object on the way, and what it held. */
+interface Touched {
+	parts: string[];
+	existed: boolean;
+	value: unknown;
+}
+
+function isPrefix(a: string[], b: string[]): boolean {
+	return a.length <= b.length && a.every((k, i) => k === b[i]);
+}
+
+/** Where setting `parts` in `doc` changes the document: the deepest existing object along the path decides. */
+function touchedAt(doc: JsonObject, parts: string[]): Touched {
+	let node: JsonObject = doc;
+	for (let i = 0; i < parts.length; i++) {
+		const key = parts[i] ?? '';
+		if (!Object.hasOwn(node, key)) return {parts: parts.slice(0, i + 1), existed: false, value: undefined};
+		const v = node[key];
+		if (i === parts.length - 1 || !isPlainObject(v)) return {parts: parts.slice(0, i + 1), existed: true, value: v};
+		node = v;
+	}
+	return {parts, existed: true, value: doc};
+}
+
+interface Trie {
+	children: Map<string, Trie>;
+	leaf: Touched | null;
+}
+
+/**
+ * The change the parse of the before and after texts would find (changedJsonBoth), from the places
+ * edited alone: the two documents reduced to the paths that lead to an edit, keys in the document's
+ * own order (an edit keeps a key where it was and appends a new one, as the text edit does), and
+ * walked as the whole documents would be. Nothing else differs between the two texts.
+ */
+function changeOfEdits(doc: JsonObject, touched: Touched[]): JsonChange {
+	const root: Trie = {children: new Map(), leaf: null};
+	for (const t of touched) {
+		let node = root;
+		for (const key of t.parts) {
+			let next = node.children.get(key);
+			if (!next) {
+				next = {children: new Map(), leaf: null};
+				node.children.set(key, next);
+			}
+			node = next;
+		}
+		node.leaf = t;
+	}
+	const reduce = (trie: Trie, after: JsonObject): {b: JsonObject; a: JsonObject} => {
+		const b: JsonObject = {};
+		const a: JsonObject = {};
+		const keys = trie.children.size === 1 ? [...trie.children.keys()] : Object.keys(after).filter((k) => trie.children.has(k));
+		for (const key of keys) {
+			const child = trie.children.get(key);
+			if (!child) continue;
+			if (child.leaf) {
+				if (child.leaf.existed) setOwn(b, key, child.leaf.value);
+				setOwn(a, key, after[key]);
+			} else {
+				const sub = reduce(child, after[key] as JsonObject);
+				setOwn(b, key, sub.b);
+				setOwn(a, key, sub.a);
+			}
+		}
+		return {b, a};
+	};
+	const {b, a} = reduce(root, doc);
+	return changedJsonBoth(b, a);
 }
 
 /** `doc[parts…] = value`, creating the missing objects on the way (own properties only). */
@@ -219,9 +304,10 @@ export function mergeAiliceConfig(before: string | null, spec: ProviderSpec, par
 	}
 
 	// `doc` is now the merged document (each text edit was made to it too). That the text means
-	// exactly this document is checked where it counts: after the write, the step's verification
-	// reads the file back, parses it and finds nothing left to change.
-	return {text: editor.text(), changes, keys, defaultId, doc};
+	// exactly this document is checked by the tests of the merge (perf-changed-keys); after the write,
+	// the step's verification reads the file back and compares it with this text.
+	const changed = editor.change();
+	return {text: editor.text(), changes, keys, defaultId, doc, ...(changed ? {changed} : {})};
 }
 
 export interface OverlaySpec {

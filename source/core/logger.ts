@@ -91,7 +91,8 @@ export function eventForLog(event: WizardEvent): Record<string, unknown> {
 		return {
 			type: event.type,
 			step: event.step,
-			actions: event.plan.actions.map((a) => (a.kind === 'file' ? summarizeFileAction(a, logNames) : a.kind === 'manual' ? {kind: 'manual', why: a.why, textChars: a.text.length} : a)),
+			// An action that carries its changed names (the step knew them) needs no parse of its texts.
+			actions: event.plan.actions.map((a) => (a.kind === 'file' ? summarizeFileAction(a, a.changedNames ? () => a.changedNames ?? null : logNames) : a.kind === 'manual' ? {kind: 'manual', why: a.why, textChars: a.text.length} : a)),
 			notes: event.plan.notes ?? [],
 		};
 	}

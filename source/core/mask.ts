@@ -168,6 +168,27 @@ export function contentFacts(text: string): ContentFacts {
 	return {bytes: Buffer.byteLength(text, 'utf8'), sha256: createHash('sha256').update(text, 'utf8').digest('hex')};
 }
 
+type FileAction = Extract<PlannedAction, {kind: 'file'}>;
+/** The facts of each planned file action's texts, worked out once (the log and the journal both need them). */
+const FACTS = new WeakMap<FileAction, {before?: ContentFacts | null; after?: ContentFacts}>();
+
+/** Sizes and sha256 of a planned file action's `before` (null: created) or `after`, computed once per action. */
+export function actionFacts(action: FileAction, which: 'before'): ContentFacts | null;
+export function actionFacts(action: FileAction, which: 'after'): ContentFacts;
+export function actionFacts(action: FileAction, which: 'before' | 'after'): ContentFacts | null {
+	let known = FACTS.get(action);
+	if (!known) {
+		known = {};
+		FACTS.set(action, known);
+	}
+	if (which === 'before') {
+		if (known.before === undefined) known.before = action.before === null ? null : contentFacts(action.before);
+		return known.before;
+	}
+	known.after ??= contentFacts(action.after);
+	return known.after;
+}
+
 function segment(key: string): string {
 	return /^[A-Za-z_$][\w$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
 }
@@ -304,8 +325,8 @@ export function summarizeFileAction(action: Extract<PlannedAction, {kind: 'file'
 		create: action.before === null,
 		mode: action.mode ?? null,
 		secret: Boolean(action.secret),
-		before: action.before === null ? null : contentFacts(action.before),
-		after: contentFacts(action.after),
+		before: actionFacts(action, 'before'),
+		after: actionFacts(action, 'after'),
 		format,
 		changed: listed,
 		moreChanged: changed ? changed.length - (listed?.length ?? 0) : 0,

@@ -174,10 +174,14 @@ export function changedEnvKeys(before: string, after: string): string[] {
 	return [...keys].filter((k) => b.get(k) !== a.get(k));
 }
 
-/** The part of `file` a write from `before` to `after` changed; null when the file is neither JSON nor .env. */
-export function ownedPart(file: string, before: string | null, after: string): OwnedPart | null {
+/**
+ * The part of `file` a write from `before` to `after` changed; null when the file is neither JSON nor
+ * .env. `known`: the key paths the plan's action carries for exactly this `before` and `after` (the
+ * step worked them out as it made the edit), used instead of parsing both texts.
+ */
+export function ownedPart(file: string, before: string | null, after: string, known?: {changedKeys?: Key[][]; addedObjects?: Key[][]}): OwnedPart | null {
 	if (file.endsWith('.json')) {
-		const change = jsonChange(before, after, true);
+		const change = known?.changedKeys ? {paths: known.changedKeys, containers: known.addedObjects ?? []} : jsonChange(before, after, true);
 		if (!change) return null;
 		const {paths, containers} = change;
 		// A change of the top-level value itself (not an object) cannot be taken back as a part.

@@ -67,6 +67,15 @@ export type PlannedAction =
 			mode?: number;
 			/** True when the content is secret: never print it, only say that it changes. */
 			secret?: boolean;
+			/**
+			 * JSON only, when the step knows them (else they are worked out by parsing `before` and
+			 * `after`): the key paths whose values change, down to the leaves (what undo takes back)…
+			 */
+			changedKeys?: (string | number)[][];
+			/** …the objects the change adds (undo removes each once it is empty again)… */
+			addedObjects?: (string | number)[][];
+			/** …and the dotted names of the changed key paths, as the log lists them. */
+			changedNames?: string[];
 	  }
 	| {kind: 'manual'; why: string; text: string};
 

@@ -8,6 +8,7 @@
  */
 import {promises as fsp} from 'node:fs';
 import {StepFailure} from '../core/runner.js';
+import type {Ctx} from '../core/context.js';
 import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyse, type AiliceAnswers, type Analysis} from '../ailice/analyse.js';
 import {readTarget} from '../ailice/files.js';
@@ -20,18 +21,62 @@ import {STEP_META} from './meta.js';
  */
 const LAST_CHECK = new WeakMap<object, {an: Analysis; key: string}>();
 
-/** What identifies the answers and the current version of each file (inode, size, times in ns). */
+/** What identifies one file's current version (inode, size, times in ns), or how it is missing. */
+async function fileIdentity(f: string): Promise<string> {
+	try {
+		const s = await fsp.stat(f, {bigint: true});
+		return s.isFIFO() ? `${f}:pipe` : `${f}:${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+	} catch (error) {
+		return `${f}:${(error as NodeJS.ErrnoException).code ?? 'error'}`;
+	}
+}
+
+/** What identifies the answers and the current version of each file. */
 async function identity(answers: Answers, files: string[]): Promise<string> {
 	const parts = [JSON.stringify(answers)];
-	for (const f of files) {
-		try {
-			const s = await fsp.stat(f, {bigint: true});
-			parts.push(s.isFIFO() ? `${f}:pipe` : `${f}:${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`);
-		} catch (error) {
-			parts.push(`${f}:${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-		}
-	}
+	for (const f of files) parts.push(await fileIdentity(f));
 	return parts.join('\n');
+}
+
+/**
+ * A plan made from an analysis, and then (once apply wrote it) the same record by answers: the
+ * verification that follows apply reads each written file back and, when it holds exactly the
+ * planned text and every other file read is unchanged, reports what a new analysis of those files
+ * would (the same findings, nothing left to change) without parsing and validating it again.
+ */
+interface Planned {
+	an: Analysis;
+	answers: string;
+	/** The identity of each file read that the plan does not write, when the plan was made. */
+	others: Map<string, string>;
+}
+const PLANNED = new WeakMap<Plan, {answers: Answers; planned: Planned}>();
+const APPLIED = new WeakMap<object, Planned>();
+
+/** Only plans that write AIlice's JSON files (no .env, service key or mode change, whose findings depend on more). */
+function verifiable(an: Analysis): boolean {
+	return an.actions.length > 0 && an.actions.every((a) => a.kind === 'file' && !a.secret && a.before !== null && a.path.endsWith('.json')) && an.read.every((f) => f === an.configPath || f === an.data.overlayPath);
+}
+
+async function remember(plan: Plan, answers: Answers, an: Analysis): Promise<void> {
+	if (!verifiable(an)) return;
+	const written = new Set(an.actions.map((a) => (a.kind === 'file' ? a.path : '')));
+	const others = new Map<string, string>();
+	for (const f of an.read) if (!written.has(f)) others.set(f, await fileIdentity(f));
+	PLANNED.set(plan, {answers, planned: {an, answers: JSON.stringify(answers), others}});
+}
+
+/** The verification's result when every written file holds exactly the planned text; null: analyse again. */
+async function verifyApplied(ctx: Ctx, answers: Answers, p: Planned): Promise<Omit<CheckResult, 'durationMs'> | null> {
+	if (JSON.stringify(answers) !== p.answers) return null;
+	for (const a of p.an.actions) {
+		if (a.kind !== 'file') return null;
+		// Read from disk as the analysis reads it: this proves what landed.
+		const t = await readTarget(ctx, a.path, a.path);
+		if (!t.ok || t.text !== a.after) return null;
+	}
+	for (const [f, id] of p.others) if ((await fileIdentity(f)) !== id) return null;
+	return analysisToResult({...p.an, actions: [], changes: []});
 }
 
 export function analysisToResult(an: Analysis): Omit<CheckResult, 'durationMs'> {
@@ -62,6 +107,12 @@ export function analysisToResult(an: Analysis): Omit<CheckResult, 'durationMs'> 
 export const ailiceConfig: Step = {
 	...STEP_META['ailice-config'],
 	async check(ctx, answers: Answers) {
+		const applied = APPLIED.get(answers);
+		if (applied) {
+			APPLIED.delete(answers);
+			const verified = await verifyApplied(ctx, answers, applied);
+			if (verified) return verified;
+		}
 		const an = await analyse(ctx, answers as AiliceAnswers);
 		if (!an.problem && an.actions.length) LAST_CHECK.set(answers, {an, key: await identity(answers, an.read)});
 		return analysisToResult(an);
@@ -71,6 +122,7 @@ export const ailiceConfig: Step = {
 		LAST_CHECK.delete(answers);
 		const an = last && (await identity(answers, last.an.read)) === last.key ? last.an : await analyse(ctx, answers as AiliceAnswers);
 		const plan: Plan = {actions: an.problem ? [] : an.actions, inputs: an.inputs, notes: an.problem ? [an.problem.summary] : [...an.info, ...an.warnings]};
+		if (!an.problem) await remember(plan, answers, an);
 		return plan;
 	},
 	async apply(ctx, plan) {
@@ -86,6 +138,11 @@ export const ailiceConfig: Step = {
 			} else if (action.kind === 'command' && action.argv[0] === 'chmod' && action.argv[2]) {
 				await ctx.fs.chmod(action.argv[2], Number.parseInt(action.argv[1] ?? '600', 8));
 			}
+		}
+		const planned = PLANNED.get(plan);
+		if (planned) {
+			PLANNED.delete(plan);
+			APPLIED.set(planned.answers, planned.planned);
 		}
 	},
 };
