@@ -5,6 +5,13 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from './support/cli.js';
 import {tempDir} from './support/fake-ctx.js';
 import {startFakeOllama, type FakeOllama} from './support/fake-ollama.js';
+import {COMMANDS, COMMAND_FLAGS, FLAGS} from '../source/cli/flags.js';
+
+/** The wizard's own flags a help text names (docker's --cap-add, --network=host are not ours). */
+function flagsNamed(help: string): string[] {
+	const named = [...help.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)].map((m) => m[1] ?? '');
+	return [...new Set(named.filter((f) => f in FLAGS))].sort();
+}
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
 
@@ -34,6 +41,23 @@ describe('built CLI', () => {
 		expect(r.code).toBe(0);
 		expect(r.stdout).toContain('--samples');
 		expect(r.stdout).toContain('--timeout-ms');
+	});
+
+	it.each(COMMANDS.map((c) => [c]))('%s --help: no line over 100 columns, and exactly the command’s own flags', async (command) => {
+		const r = await runCli([command, '--help']);
+		expect(r.code).toBe(0);
+		const long = r.stdout.split('\n').filter((l) => [...l].length > 100);
+		expect(long).toEqual([]);
+		expect(flagsNamed(r.stdout)).toEqual([...COMMAND_FLAGS[command]].sort());
+		// Each of them is listed in the Flags section, on its own line.
+		for (const flag of COMMAND_FLAGS[command]) expect(r.stdout).toMatch(new RegExp(`^ {2}(?:-\\w, | {4})--${flag}\\b`, 'm'));
+	});
+
+	it('--help alone: no line over 100 columns; the guided setup’s flags and --version, no other command’s', async () => {
+		const r = await runCli(['--help']);
+		expect(r.stdout.split('\n').filter((l) => [...l].length > 100)).toEqual([]);
+		expect(flagsNamed(r.stdout)).toEqual([...COMMAND_FLAGS.setup, 'version'].sort());
+		for (const command of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^ {2}${command} +\\S`, 'm'));
 	});
 
 	it('test --json against the fake Ollama: NDJSON events, then a summary with the documented fields', async () => {

@@ -2,11 +2,12 @@
 export const COMMANDS = ['setup', 'test', 'doctor', 'repair', 'undo', 'configure-ailice', 'service-account'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-type FlagSpec = {type: 'string' | 'boolean'; short?: string; multiple?: boolean; help: string; value?: string};
+/** `help` is the flag's --help line; `helpIn` replaces it for a command where a word of it would not be true. */
+type FlagSpec = {type: 'string' | 'boolean'; short?: string; multiple?: boolean; help: string; helpIn?: Partial<Record<Command, string>>; value?: string};
 
 /** Every flag, once. Which command accepts which is in COMMAND_FLAGS. */
 export const FLAGS: Record<string, FlagSpec> = {
-	help: {type: 'boolean', short: 'h', help: 'Show help (for a command: `ollama-tunnel-wizard <command> --help`).'},
+	help: {type: 'boolean', short: 'h', help: 'Show this help.'},
 	version: {type: 'boolean', short: 'v', help: 'Print the version.'},
 	json: {type: 'boolean', help: 'NDJSON events on stdout, one per line; the last line is a summary (schemaVersion 1). Never prompts.'},
 	plain: {type: 'boolean', help: 'Plain lines instead of the full-screen UI (screen readers, basic terminals, logs); still asks questions on a TTY.'},
@@ -14,7 +15,16 @@ export const FLAGS: Record<string, FlagSpec> = {
 	'dry-run': {type: 'boolean', help: 'Print every command and file diff that would be applied, and change nothing.'},
 	role: {type: 'string', value: 'server|client', help: 'Which machine this is: the Ollama host (server) or the AIlice side (client).'},
 	url: {type: 'string', value: 'URL', help: 'Ollama base URL as the AIlice side reaches it, e.g. http://ollama.home.internal:11434 (with or without /v1).'},
-	model: {type: 'string', value: 'NAME', help: 'Model, exactly as the server lists it. test: the model to test (default: the first local model); configure-ailice, service-account: repeat for several.'},
+	model: {
+		type: 'string',
+		value: 'NAME',
+		help: 'Model, exactly as the server lists it.',
+		helpIn: {
+			test: 'The model to test, exactly as the server lists it (default: the first local model).',
+			'configure-ailice': 'Model, exactly as the server lists it; repeat for several.',
+			'service-account': 'Model, exactly as the server lists it; repeat for several.',
+		},
+	},
 	samples: {type: 'string', value: 'N', help: 'Latency samples over one kept-alive connection (1–100, default 5).'},
 	'timeout-ms': {type: 'string', value: 'MS', help: 'Connect and per-request timeout (100–600000, default 5000).'},
 	perf: {type: 'boolean', help: 'Also measure latency (min/p50/p95), time to first token and tokens/s; on the Ollama host also against 127.0.0.1.'},
@@ -29,9 +39,21 @@ export const FLAGS: Record<string, FlagSpec> = {
 	// Not `--env-file`: Node 20+ treats that as its own option even after the script path and exits 9
 	// when the file does not exist yet (nodejs/node#54232), so the wizard could never create the file.
 	dotenv: {type: 'string', value: 'PATH', help: 'Also merge what the step-5 container reads into this .env (docker run --env-file): OLLAMA_BASE_URL, OLLAMA_TUNNEL_TYPE, AILICE_MODELS, AILICE_PROVIDER and the key path inside the container; other lines stay. AIlice itself reads no .env.'},
-	'service-key-file': {type: 'string', value: 'PATH', help: 'The Twingate service key JSON file (checked, never printed; made 0600). With --dotenv, the .env gets TWINGATE_SERVICE_KEY_FILE=/run/secrets/twingate_service_key.json (where docker run mounts it) and this path as TWINGATE_SERVICE_KEY_HOST_FILE.'},
+	'service-key-file': {
+		type: 'string',
+		value: 'PATH',
+		help: 'The Twingate service key JSON file (checked, never printed; made 0600). With --dotenv, the .env gets TWINGATE_SERVICE_KEY_FILE=/run/secrets/twingate_service_key.json (where docker run mounts it) and this path as TWINGATE_SERVICE_KEY_HOST_FILE.',
+		helpIn: {
+			doctor: 'The Twingate service key JSON file to check (never printed; default: the one recorded by steps 4 and 5).',
+			'service-account': 'The Twingate service key JSON file (checked, never printed; made 0600); the docker run line mounts it read-only, never copied.',
+		},
+	},
 	out: {type: 'string', value: 'DIR', help: 'Folder for the deployment files (default ./ailice-twingate).'},
-	'ollama-here': {type: 'boolean', help: 'setup --role client: Ollama runs on this same machine as AIlice, so a loopback --url (localhost, 127.0.0.1) is right. Without it and without a terminal, a loopback --url is refused (exit 2): use the Twingate Resource alias.'},
+	'ollama-here': {
+		type: 'boolean',
+		help: 'With --role client: Ollama runs on this same machine as AIlice, so a loopback --url (localhost, 127.0.0.1) is right. Without it and without a terminal, a loopback --url is refused (exit 2): use the Twingate Resource alias.',
+		helpIn: {doctor: 'Ollama runs on this same machine as AIlice: skip the Twingate checks (nothing goes through the tunnel).'},
+	},
 	// Server side, steps 1–3.
 	connector: {type: 'string', value: 'WHERE', help: 'Step 1, where the Twingate Connector runs: docker-here (Docker on this machine), systemd-here (the Twingate systemd Connector on this machine, Linux only; installed with Twingate\'s setup.sh), lan-machine (another always-on LAN machine), linux-vm (a Linux VM on this machine), existing (already running), skip. Tokens for docker-here and systemd-here: typed masked, or TWINGATE_ACCESS_TOKEN / TWINGATE_REFRESH_TOKEN in the environment (never a flag).'},
 	'twingate-network': {type: 'string', value: 'NAME', help: 'Step 1, your Twingate network (acme for acme.twingate.com), for the Connector command.'},
