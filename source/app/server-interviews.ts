@@ -24,25 +24,29 @@ import {
 } from '../server/connector.js';
 import {detectServer, firstLanAddress, localVersion, readAddresses, type ServerState} from '../server/detect.js';
 import {CARD_HINT} from '../steps/client-address.js';
-import {CLIENT_WAIT_MS, CLIENT_WAIT_TRIES, resourceAddressFor, topologyText} from '../steps/twingate-network.js';
+import {CLIENT_WAIT_MS, CLIENT_WAIT_TRIES, resourceAddressFor} from '../steps/twingate-network.js';
 import type {Asker} from './asker.js';
 import type {Session} from './session.js';
 
 const SERVER_PLATFORMS = new Set<string>(['darwin', 'linux']);
 
-/** The placements as choices, worded for this machine's OS (never "Mac" or dockerhost on Linux). */
+/**
+ * The placements as choices, worded for this machine's OS (never "Mac" or dockerhost on Linux). The
+ * names are words a person reads ("Docker on this Mac"), never the --connector values, which only a
+ * run without a terminal needs (its exit-2 message names them).
+ */
 function connectorLabels(platform: NodeJS.Platform): Record<ConnectorChoice, {name: string; description: string}> {
 	const darwin = platform === 'darwin';
 	return {
 		'docker-here': {
-			name: 'Docker on this machine',
+			name: darwin ? 'Docker on this Mac' : 'Docker on this machine',
 			description: darwin
 				? 'The wizard runs twingate/connector:1 here after you paste the two tokens (masked). Resource address: dockerhost (Docker Desktop\'s host-gateway alias).'
 				: 'The wizard runs twingate/connector:1 here with --network=host after you paste the two tokens (masked). Resource address: this machine\'s LAN IP.',
 		},
 		// Offered on Linux only (connectorChoicesFor); the systemd Connector does not run on macOS.
 		'systemd-here': {
-			name: 'systemd Connector on this machine',
+			name: 'Twingate\'s systemd Connector on this machine',
 			description: 'The wizard runs Twingate\'s setup.sh here (with sudo) after you paste the two tokens (masked); it runs as the twingate-connector systemd service. Resource address: this machine\'s LAN IP.',
 		},
 		'lan-machine': {name: 'Another always-on machine on this LAN', description: 'systemd or Docker there; the wizard prints the command. Ollama must then listen on the LAN.'},
@@ -53,6 +57,13 @@ function connectorLabels(platform: NodeJS.Platform): Record<ConnectorChoice, {na
 		skip: {name: 'Skip: I set up Twingate myself', description: 'Steps 2 and 3 still run.'},
 	};
 }
+
+/**
+ * Shown before the placement question on a terminal. The step's own topology text names the
+ * --connector values for runs without a terminal; here the choices below say the same in words.
+ */
+const CONNECTOR_INTRO =
+	'Twingate carries traffic only Client → Connector → Resource. Serving Ollama needs a Connector that can reach this machine: here (in Docker, or as a systemd service on Linux), on another always-on machine of this LAN, or in a Linux VM on this machine. Choose one below; each choice says what the wizard then does.';
 
 export async function askAlias(asker: Asker): Promise<string> {
 	const value = await asker.text({
@@ -83,7 +94,7 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 		if (found && found.running.length > 0) a.connector = 'docker-here';
 		else if (found?.systemd === 'active') a.connector = 'systemd-here';
 		else {
-			await asker.note('Where does the Twingate Connector run?', topologyText(ctx.platform));
+			await asker.note('Where does the Twingate Connector run?', CONNECTOR_INTRO);
 			const labels = connectorLabels(ctx.platform);
 			a.connector = await asker.select<ConnectorChoice>({
 				message: 'Where should the Twingate Connector run?',

@@ -72,6 +72,7 @@ export function assertMethodFits(method: Method, platform: NodeJS.Platform): voi
 
 export interface MethodOption {
 	method: Method;
+	/** What a person reads for this method: words, never the --method value (only flags need that). */
 	label: string;
 	/** Why (or why not) this method fits this machine. */
 	reason: string;
@@ -87,7 +88,7 @@ export function methodOptions(platform: NodeJS.Platform, installs: readonly Olla
 		return [
 			{
 				method: 'systemd',
-				label: 'systemd drop-in (override.conf)',
+				label: 'A drop-in file for Ollama\'s systemd service (override.conf)',
 				reason: unit
 					? 'The installer created ollama.service; a drop-in with a [Service] header survives upgrades. A second unit would start a second server with another model store.'
 					: 'No ollama.service was found; install Ollama with the official script first (it creates the unit).',
@@ -131,7 +132,7 @@ export function methodOptions(platform: NodeJS.Platform, installs: readonly Olla
 		},
 		{
 			method: 'launchagent',
-			label: `The guide's LaunchAgent (~/Library/LaunchAgents/com.ollama.server.plist)`,
+			label: 'A LaunchAgent running ollama serve (~/Library/LaunchAgents/com.ollama.server.plist)',
 			reason: 'Persistent, runs the real binary found here with OLLAMA_HOST; the app must not run its own server at the same time (two servers fight over 11434).',
 			recommended: !app && !brew,
 			usable: installs.length > 0,

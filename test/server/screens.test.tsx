@@ -72,7 +72,7 @@ describe('step 2 screens in Ink', () => {
 		let frame = words(await waitForFrame(ui, (f) => f.includes('Methods for this machine')));
 		expect(frame).toContain('Ollama.app setting "Expose Ollama to the network": Persistent and owned by the app (app ≥ 0.9.5)');
 		expect(frame).toContain('launchctl setenv OLLAMA_HOST, then restart the app: Quick and keeps the app, but the value is lost on reboot');
-		expect(frame).toContain("The guide's LaunchAgent (~/Library/LaunchAgents/com.ollama.server.plist): Persistent, runs the real binary found here");
+		expect(frame).toContain('A LaunchAgent running ollama serve (~/Library/LaunchAgents/com.ollama.server.plist): Persistent, runs the real binary found here');
 		expect(frame).toMatch(/✗ Homebrew: stop the brew service, run a wizard-owned LaunchAgent: The Homebrew formula is not installed here\./);
 		await press(ui.stdin, KEY.enter);
 
