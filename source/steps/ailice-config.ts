@@ -6,12 +6,12 @@
  * Plus the web app's overlay user_config.json and, when asked, the .env for the step-5 container
  * (which AIlice itself never reads). Every existing file is backed up before it is replaced.
  */
-import {promises as fsp} from 'node:fs';
+import {constants as fsConstants, promises as fsp} from 'node:fs';
 import {StepFailure} from '../core/runner.js';
-import type {Ctx} from '../core/context.js';
 import type {Answers, CheckResult, Plan, Step} from '../core/types.js';
 import {analyse, type AiliceAnswers, type Analysis} from '../ailice/analyse.js';
-import {readTarget} from '../ailice/files.js';
+import {checkPath} from '../ailice/files.js';
+import {WriteError} from '../core/files.js';
 import {STEP_META} from './meta.js';
 
 /**
@@ -66,14 +66,52 @@ async function remember(plan: Plan, answers: Answers, an: Analysis): Promise<voi
 	PLANNED.set(plan, {answers, planned: {an, answers: JSON.stringify(answers), others}});
 }
 
+const CHUNK = 1 << 20;
+
+/**
+ * Whether the regular file at `file` (not a link, not a pipe: opened as readTarget opens it) holds
+ * exactly the UTF-8 bytes of `text`, compared a chunk at a time: a file that does is valid UTF-8 and
+ * decodes to `text` (which has no lone surrogates: it came from a strict decode and JSON.stringify),
+ * so this is readTarget + compare without a copy of the whole file, as bytes or as text.
+ */
+async function holdsText(file: string, text: string): Promise<boolean> {
+	let handle: fsp.FileHandle | undefined;
+	try {
+		handle = await fsp.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0));
+		const st = await handle.stat();
+		if (!st.isFile() || st.size !== Buffer.byteLength(text)) return false;
+		const want = Buffer.allocUnsafe(CHUNK * 3 + 4);
+		const got = Buffer.allocUnsafe(want.length);
+		const encoder = new TextEncoder();
+		let at = 0;
+		let position = 0;
+		while (at < text.length) {
+			let end = Math.min(text.length, at + CHUNK);
+			// Never split a surrogate pair between two chunks.
+			const last = text.charCodeAt(end - 1);
+			if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
+			const {written} = encoder.encodeInto(text.slice(at, end), want);
+			const {bytesRead} = await handle.read(got, 0, written, position);
+			if (bytesRead !== written || want.compare(got, 0, written, 0, written) !== 0) return false;
+			at = end;
+			position += written;
+		}
+		const {bytesRead} = await handle.read(got, 0, 1, position);
+		return bytesRead === 0;
+	} catch {
+		return false;
+	} finally {
+		await handle?.close().catch(() => undefined);
+	}
+}
+
 /** The verification's result when every written file holds exactly the planned text; null: analyse again. */
-async function verifyApplied(ctx: Ctx, answers: Answers, p: Planned): Promise<Omit<CheckResult, 'durationMs'> | null> {
+async function verifyApplied(answers: Answers, p: Planned): Promise<Omit<CheckResult, 'durationMs'> | null> {
 	if (JSON.stringify(answers) !== p.answers) return null;
 	for (const a of p.an.actions) {
 		if (a.kind !== 'file') return null;
-		// Read from disk as the analysis reads it: this proves what landed.
-		const t = await readTarget(ctx, a.path, a.path);
-		if (!t.ok || t.text !== a.after) return null;
+		// Read from disk, with the analysis' path checks: this proves what landed.
+		if ((await checkPath(a.path, a.path)) !== null || !(await holdsText(a.path, a.after))) return null;
 	}
 	for (const [f, id] of p.others) if ((await fileIdentity(f)) !== id) return null;
 	return analysisToResult({...p.an, actions: [], changes: []});
@@ -110,7 +148,7 @@ export const ailiceConfig: Step = {
 		const applied = APPLIED.get(answers);
 		if (applied) {
 			APPLIED.delete(answers);
-			const verified = await verifyApplied(ctx, answers, applied);
+			const verified = await verifyApplied(answers, applied);
 			if (verified) return verified;
 		}
 		const an = await analyse(ctx, answers as AiliceAnswers);
@@ -128,13 +166,19 @@ export const ailiceConfig: Step = {
 	async apply(ctx, plan) {
 		for (const action of plan.actions) {
 			if (action.kind === 'file') {
-				// Read as the analysis read it (never opening a pipe that took the file's place).
-				const t = await readTarget(ctx, action.path, action.path);
-				const now = t.ok ? t.text : undefined;
-				if (now !== action.before) {
-					throw new StepFailure(`${action.path} changed while the wizard was running, so it was not written.`, [], {text: 'Run the command again to see the new plan.'}, 'changed');
+				const changed = () => new StepFailure(`${action.path} changed while the wizard was running, so it was not written.`, [], {text: 'Run the command again to see the new plan.'}, 'changed');
+				// The path checks of the analysis' read (never opening a pipe that took the file's place),
+				// and the size; the content itself is compared by the writer, under the file's lock, with
+				// the text the plan was made from (no second copy of a large file here).
+				if ((await checkPath(action.path, action.path)) !== null) throw changed();
+				const st = await ctx.fs.stat(action.path);
+				if (action.before === null ? st !== null : st === null || !st.isFile || st.size !== Buffer.byteLength(action.before)) throw changed();
+				try {
+					await ctx.fs.writeAtomic(action.path, action.after, {mode: action.mode, backup: true, expect: action.before});
+				} catch (error) {
+					if (error instanceof WriteError && error.code === 'ECHANGED') throw changed();
+					throw error;
 				}
-				await ctx.fs.writeAtomic(action.path, action.after, {mode: action.mode, backup: true});
 			} else if (action.kind === 'command' && action.argv[0] === 'chmod' && action.argv[2]) {
 				await ctx.fs.chmod(action.argv[2], Number.parseInt(action.argv[1] ?? '600', 8));
 			}
