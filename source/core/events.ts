@@ -31,6 +31,10 @@ export class EventBus {
 	}
 
 	emit(event: WizardEvent): void {
+		// A step's result: every view has had its plan long since (the UI keeps its own copy), so the
+		// history's copy of that plan stops holding large file texts (a 20 MB config.json twice would
+		// otherwise stay in memory for the rest of the run).
+		if (event.type === 'step:result') this.#lighten(event.step);
 		this.history.push(event);
 		for (const listener of this.#listeners) {
 			try {
@@ -40,4 +44,27 @@ export class EventBus {
 			}
 		}
 	}
+
+	/** The step's plan events in the history, with the texts of large file actions left out (see {@link lightPlan}). */
+	#lighten(step: string): void {
+		for (let i = this.history.length - 1; i >= 0; i--) {
+			const e = this.history[i];
+			if (e?.type === 'step:plan' && e.step === step) this.history[i] = {...e, plan: lightPlan(e.plan)};
+		}
+	}
+}
+
+/** File texts at least this long (before and after together) are not kept in the history once their step finished. */
+export const HISTORY_TEXT_LIMIT = 1 << 20;
+
+/**
+ * The plan with each large file action's `before` and `after` replaced by empty texts (`before`
+ * stays null for a file created) and `omitted: true`; every other field, and every small action, as it was.
+ */
+export function lightPlan(plan: Plan): Plan {
+	if (!plan.actions.some((a) => a.kind === 'file' && !a.omitted && (a.before?.length ?? 0) + a.after.length >= HISTORY_TEXT_LIMIT)) return plan;
+	return {
+		...plan,
+		actions: plan.actions.map((a) => (a.kind === 'file' && !a.omitted && (a.before?.length ?? 0) + a.after.length >= HISTORY_TEXT_LIMIT ? {...a, before: a.before === null ? null : '', after: '', omitted: true} : a)),
+	};
 }

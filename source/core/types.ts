@@ -76,6 +76,11 @@ export type PlannedAction =
 			addedObjects?: (string | number)[][];
 			/** …and the dotted names of the changed key paths, as the log lists them. */
 			changedNames?: string[];
+			/**
+			 * Only in the event history, once the step finished: `before` and `after` of a large file were
+			 * left out (empty texts), so the history does not keep them in memory; the views had them.
+			 */
+			omitted?: boolean;
 	  }
 	| {kind: 'manual'; why: string; text: string};
 
