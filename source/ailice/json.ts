@@ -276,7 +276,7 @@ function valueEnd(text: string, i: number): number {
 	return j;
 }
 
-type PropertyLookup = {found: {offset: number; length: number}} | {found: null; count: number; lastEnd: number};
+type PropertyLookup = {found: {offset: number}} | {found: null; count: number; lastEnd: number};
 
 /** Looks `key` up among the properties of the object starting at `objStart` (its `{`). */
 function findProperty(text: string, objStart: number, key: string): PropertyLookup {
@@ -292,9 +292,11 @@ function findProperty(text: string, objStart: number, key: string): PropertyLook
 		i = skipWs(text, keyEnd);
 		if (text.charCodeAt(i) !== 0x3a /* : */) throw new Error(`internal error: no colon after the key at offset ${keyEnd}`);
 		const start = skipWs(text, i + 1);
+		// Where the value ends is looked for only to go on to the next key (a large object that is the
+		// key looked for is not scanned twice).
+		if (name === key) return {found: {offset: start}};
 		const end = valueEnd(text, start);
 		count++;
-		if (name === key) return {found: {offset: start, length: end - start}};
 		lastEnd = end;
 		i = skipWs(text, end);
 		if (text.charCodeAt(i) === 0x2c /* , */) i++;
@@ -315,7 +317,7 @@ export function jsonEdit(text: string, jsonPath: string[], value: unknown): {off
 		const key = jsonPath[k] ?? '';
 		const r = findProperty(text, node, key);
 		if (r.found) {
-			if (k === jsonPath.length - 1) return {offset: r.found.offset, length: r.found.length, content: JSON.stringify(value)};
+			if (k === jsonPath.length - 1) return {offset: r.found.offset, length: valueEnd(text, r.found.offset) - r.found.offset, content: JSON.stringify(value)};
 			node = r.found.offset;
 			continue;
 		}
