@@ -77,3 +77,19 @@ export function frameRows(screen: string): number {
 	while (last > 0 && (rows[last] ?? '').trim() === '') last--;
 	return first < 0 ? 0 : last - first + 1;
 }
+
+/**
+ * The step pane's words as one line: on each row the text of the rightmost pane (after the step
+ * list's column, if there is one), rows joined and spaces collapsed, so a sentence wrapped at any
+ * width reads whole.
+ */
+export function paneWords(screen: string): string {
+	return screen
+		.split('\n')
+		.map((row) => {
+			const inner = row.includes('││') ? row.slice(row.lastIndexOf('││') + 2) : row.replace(/^│/, '');
+			return inner.replace(/│\s*$/, '');
+		})
+		.join(' ')
+		.replace(/\s+/g, ' ');
+}
