@@ -21,7 +21,7 @@ import {checkServiceKeyText, readServiceKeyFile, registerServiceKey} from '../de
 import {ailiceConfig} from '../steps/ailice-config.js';
 import {serviceAccount} from '../steps/service-account.js';
 import type {Asker} from './asker.js';
-import {askUrl, confirmWith, type FlowResult} from './flows.js';
+import {askUrl, confirmWith, containerText, startAiliceText, type FlowResult} from './flows.js';
 import type {Session} from './session.js';
 import {count} from '../core/words.js';
 
@@ -280,6 +280,10 @@ function summaryOf(session: Session, command: string, step: Step, outcome: StepO
 	if (pending) message = `Dry run: ${count(changes.length, 'change')} planned (shown above), nothing was changed.`;
 	else if (outcome.applied && exitCode === EXIT.ok) message = `Done: ${r.summary}`;
 	else if (exitCode === EXIT.ok && !dryRun) message = `Nothing to change: ${r.summary}`;
+	// The next thing to do: start AIlice with what step 4 wrote; build and run the step-5 container.
+	let next: string | null = null;
+	if (pending) next = 'Nothing was changed: run the same command without --dry-run to apply the plan.';
+	else if (exitCode === EXIT.ok && !dryRun) next = step.id === ailiceConfig.id ? startAiliceText(data) : typeof data.out === 'string' ? `${containerText(data).replace(/^in /, 'In ')}` : null;
 	return {
 		schemaVersion: SCHEMA_VERSION,
 		type: 'summary',
@@ -294,6 +298,7 @@ function summaryOf(session: Session, command: string, step: Step, outcome: StepO
 		written: session.run.files.map((f) => ({path: f.path, backup: f.backup, created: f.created})),
 		steps: [{id: step.id, number: step.number, title: step.title, available: step.available, status: r.status, summary: r.summary, cause: r.cause ?? null, applied: outcome.applied}],
 		journal: session.ephemeral || dryRun ? null : session.journalPath,
+		next,
 	};
 }
 

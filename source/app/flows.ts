@@ -176,6 +176,52 @@ export async function flowTest(session: Session, asker: Asker): Promise<FlowResu
 	return {exitCode, summary: testSummary(report, {status, message: outcome.result.summary, url: String(session.answers.url)})};
 }
 
+/**
+ * How to start AIlice with what step 4 wrote (AIlice's README: `ailice --modelID=<provider>:<model>`;
+ * `ailice` is also what the step-5 container runs), from step 4's result data; null without a config path.
+ */
+export function startAiliceText(data: Record<string, unknown> | undefined): string | null {
+	const config = typeof data?.configPath === 'string' ? data.configPath : null;
+	if (!config) return null;
+	const id = typeof data?.defaultId === 'string' && data.defaultId ? data.defaultId : null;
+	return id ? `Start AIlice with \`ailice --modelID=${id}\` (it reads ${config}) and open the web page it prints.` : `Start AIlice (it reads ${config}) and open the web page it prints.`;
+}
+
+/**
+ * The next thing to do after the guided setup: on the AIlice side, how to start AIlice with the model
+ * it was set up with; on the Ollama host, where the connection card goes. A dry run says how to apply;
+ * a failed run, how to fix. The same text for every view (plain, --json, the end screen).
+ */
+export function nextAfterSetup(session: Session): string | null {
+	if (session.failed()) return 'Fix the cause shown above, then run `ollama-tunnel-wizard repair` (it reruns only what failed).';
+	const done = (id: Step['id']) => {
+		const o = session.outcomes.get(id);
+		return o && (o.result.status === 'ok' || o.result.status === 'warn') ? ((o.result.data ?? {}) as Record<string, unknown>) : undefined;
+	};
+	if (session.answers.simulated) return 'This was a plan from stated assumptions: run `ollama-tunnel-wizard setup --role server` on that machine to apply it.';
+	if (session.ctx.dryRun) return session.outcomes.size ? 'Nothing was changed: run the same command without --dry-run to apply the plan.' : null;
+	if (session.role === 'client') {
+		const ailice = startAiliceText(done('ailice-config'));
+		const deploy = done('service-account');
+		const container = deploy && typeof deploy.out === 'string' ? `For production, run it in the container: ${containerText(deploy)}` : null;
+		return [ailice, container].filter(Boolean).join(' ') || null;
+	}
+	if (session.role === 'server') {
+		const card = done('client-address');
+		if (typeof card?.card === 'string') return 'On the AIlice side, run `ollama-tunnel-wizard setup --role client` and paste the connection card (the line starting otw1: above) at its Ollama URL prompt, or pass it with --card.';
+		if (typeof card?.url === 'string') return `On the AIlice side, run \`ollama-tunnel-wizard setup --role client --url ${card.url}\`.`;
+	}
+	return null;
+}
+
+/** What to do with the step-5 folder (step 5's result data): the .env, then build and run (the lines are in its README.md too). */
+export function containerText(data: Record<string, unknown>): string {
+	const out = String(data.out);
+	const lines = Array.isArray(data.runLines) ? (data.runLines as unknown[]).filter((l): l is string => typeof l === 'string') : [];
+	const build = lines.find((l) => l.startsWith('docker build'));
+	return `in ${out}, copy .env.example to .env (if there is none yet) and fill it in, then run ${build ? `\`${build}\`` : 'the docker build line'} and the docker run line shown above (also in ${out}/README.md); AIlice's web page is then on http://127.0.0.1:5000.`;
+}
+
 function stepsSummary(session: Session, command: string): Record<string, unknown> {
 	const steps = session.stepsForRole().map((s) => {
 		const o = session.outcomes.get(s.id);
@@ -200,6 +246,7 @@ function stepsSummary(session: Session, command: string): Record<string, unknown
 		dryRun: session.ctx.dryRun,
 		steps,
 		journal: session.ephemeral || session.ctx.dryRun ? null : session.journalPath,
+		next: nextAfterSetup(session),
 	};
 }
 

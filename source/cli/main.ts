@@ -190,8 +190,10 @@ function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void
 		return;
 	}
 	if (parsed.command === 'configure-ailice' || parsed.command === 'service-account') {
-		// The client flows' message already says what happened (done, dry run, nothing to change).
+		// The client flows' message already says what happened (done, dry run, nothing to change);
+		// then the next thing to do (start AIlice; build and run the container).
 		if (typeof s.message === 'string') io.out(s.message);
+		if (typeof s.next === 'string') io.out(`Next: ${s.next}`);
 		return;
 	}
 	if (parsed.command === 'doctor') {
@@ -230,4 +232,6 @@ function printPlainSummary(parsed: ParsedArgs, result: FlowResult, io: Io): void
 				: 'Fix the cause shown above, or give other answers as flags (`ollama-tunnel-wizard repair --help`), or run repair on a terminal, where it asks the failed step’s questions again.'
 			: 'Fix the cause shown above, then run `ollama-tunnel-wizard repair` (it reruns only what failed and, on a terminal, asks the failed step’s questions again).';
 	io.out(failed ? `${steps1} attention. ${next}` : `Done${s.dryRun ? ' (dry run: nothing was changed)' : ''}.`);
+	// A successful setup ends with the next thing to do (start AIlice, or where the card goes).
+	if (!failed && parsed.command === 'setup' && typeof s.next === 'string') io.out(`Next: ${s.next}`);
 }
