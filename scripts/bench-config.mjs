@@ -20,8 +20,9 @@
 // else from process.resourceUsage().maxRSS written by a preloaded module at the child's exit.
 // BENCH_RUNS overrides the number of runs (default 5; 3 for the 20 MB file).
 //
-// The output starts with a short results section (recorded numbers before and after the changed-region
-// diff and the shared key-path work, then this run's ratios against the goals); the details follow.
+// The output starts with a short results section (recorded numbers before and after the key paths
+// carried by the plan, the shared hashes and the verification against the planned text, then this
+// run's ratios against the goals); the details follow.
 import {spawn} from 'node:child_process';
 import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
@@ -225,18 +226,24 @@ if (big) {
 const extraX = (r, rss) => (((rss - r.rf) * 1024) / r.size).toFixed(1);
 console.log(`Results (configure-ailice --json against the minimal read-parse-write script; extra memory = peak RSS over the script's, as a multiple of the file size)
 
-Recorded on a shared, loaded 2-core machine (the floor itself moved 458–623 ms at 20 MB between runs,
-so ratios move ±25%; compare the absolute times too). Before: one run; after: three runs.
-  size    before: time, extra memory          after: time, extra memory                 step 4 alone
-  85 KB   445 ms = 4.85× (code's fixed cost)   358–441 ms = 4.7–5.5× (code's fixed cost)  3.3–4.5×
-  1 MB    648 ms = 7.19×, 90× the file         348–482 ms = 4.1–4.4×, 76–80× the file     3.7–4.2×
-  20 MB   5120 ms = 9.21×, 29.2× the file      2107–2436 ms = 3.9–5.2×, 9.8–10.0× the file  2.4–3.2×, 6.1×
-What changed: the --json plan's diff is computed and masked over the changed region only (before,
-the whole 20 MB was masked twice and diffed); the log's changed key names and the journal's undo
-part come from one parse of the two texts and one walk (before: two parses and two walks).
-Still above the goal at 20 MB (≤ 3×, ≤ 4× extra): step 4 alone is 2.9× and 6.2× by itself (its
-checks scan and parse the file; its plan holds both texts), and the log summary and undo record
-parse the before and after texts once more (~0.3 s and two parsed trees at 20 MB).
+Recorded on a shared, loaded 2-core machine (the floor itself moves by ±25% between runs, so compare
+the absolute times too). Three runs of this script each, after the changes below:
+  size    before: time, extra memory                   after: time, extra memory                  step 4 alone
+  85 KB   358–441 ms = 4.7–5.5× (code's fixed cost)     331–466 ms = 4.7–6.4× (code's fixed cost)   3.6–5.1×
+  1 MB    348–482 ms = 4.1–4.4×, 76–80× the file        370–434 ms = 3.5–4.7×, 69–71× the file      3.1–4.4×, 68×
+  20 MB   2107–2436 ms = 3.9–5.2×, 9.8–10.0× the file   1089–1170 ms = 2.2–2.4×, 2.7–2.8× the file  1.7–1.9×, 4.3×
+At 85 KB and 1 MB the extra is the loaded code (about 60 MiB, 250 ms), whatever the file.
+What changed: the plan's file action carries the key paths the merge changed (worked out from the
+edits, equal to the parsed diff's), so the log summary and the undo record no longer parse both
+texts; each text is hashed once for the log and the journal; the runner's recording writer no
+longer reads the file again before the write (the writer compares it with the planned text under
+its lock); apply leaves that comparison to the writer instead of reading the whole file first;
+the verification after apply compares the file with the planned text a chunk at a time instead of
+analysing it again; the edit scans the models object once, not twice; the event history drops a
+large plan's texts once its step finished.
+Still above the goal: step 4 alone at 20 MB uses 4.3× the file in extra memory (configure-ailice
+2.7×): the write holds three copies of the file as bytes (new, old for the backup, the expected
+text for the comparison) while the analysis' garbage is not yet collected.
 
 This run:`);
 for (const r of rows) console.log(`  ${r.label.padEnd(6)}  configure-ailice ${(r.t / r.f).toFixed(2)}×, extra ${extraX(r, r.rc)}× the file;  step 4 alone ${(r.s / r.f).toFixed(2)}×, extra ${extraX(r, r.rs)}× the file`);
