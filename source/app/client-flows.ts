@@ -9,7 +9,7 @@ import {SCHEMA_VERSION} from '../core/events.js';
 import {EXIT, UsageError} from '../core/exit-codes.js';
 import type {StepOutcome} from '../core/runner.js';
 import type {Step} from '../core/types.js';
-import {parseOllamaUrl} from '../core/url.js';
+import {parseOllamaUrl, type OllamaUrl} from '../core/url.js';
 import type {Options} from '../cli/args.js';
 import type {AiliceAnswers} from '../ailice/analyse.js';
 import {checkPath} from '../ailice/files.js';
@@ -39,6 +39,21 @@ function noModels(a: ClientAnswers): UsageError {
 		return new UsageError('The connection card lists no models: the Ollama server had none when the card was made (or it came from a --dry-run plan).', 'Pull a model on the Ollama host and make the card again, or pass --model NAME exactly as the server lists it.');
 	}
 	return new UsageError('The models for AIlice: no answer given.', 'Pass --model NAME (repeatable), exactly as the server lists it (ollama list on the server), or --card.');
+}
+
+/**
+ * The server's model list, read before step 4 runs (to offer its models, or to check --model): every
+ * view says so at once (a step:progress line), since against a server that hangs it takes the whole
+ * timeout; then how it went, in words.
+ */
+async function readModelList(session: Session, url: OllamaUrl): ReturnType<typeof fetchModels> {
+	const progress = (status: 'running' | 'ok' | 'fail', message: string) =>
+		session.bus.emit({type: 'step:progress', step: ailiceConfig.id, check: 'model-list', status, message: session.ctx.secrets.redact(message)});
+	progress('running', `Reading the model list from ${url.origin} …`);
+	const live = await fetchModels(session.ctx, url, (session.answers as ClientAnswers).timeoutMs, {run: session.answers});
+	if (live.ok) progress('ok', `The server at ${url.origin} lists ${count(live.value.local.length, 'local model')}.`);
+	else progress('fail', live.diagnosis.message);
+	return live;
 }
 
 /** Asks for the service key as a file path (recommended) or, when allowed, pasted (masked). */
@@ -125,7 +140,7 @@ async function askAiliceConfig(session: Session, asker: Asker, setup: boolean): 
 		}
 	}
 	if (!hasModels(a)) {
-		const live = await fetchModels(session.ctx, u.url, a.timeoutMs, {run: session.answers});
+		const live = await readModelList(session, u.url);
 		// Unreachable: step 4's check explains the cause; nothing to pick from here.
 		if (!live.ok) return;
 		const local = live.value.local;
@@ -250,7 +265,7 @@ async function checkModelsOnServer(session: Session): Promise<void> {
 	const wanted = a.models && a.models.length ? a.models : a.model ? [a.model] : a.cardModels ?? [];
 	const u = a.url ? parseOllamaUrl(a.url) : null;
 	if (!u?.ok || wanted.length === 0) return;
-	const live = await fetchModels(session.ctx, u.url, a.timeoutMs, {run: session.answers});
+	const live = await readModelList(session, u.url);
 	if (!live.ok) return; // the step explains the network cause (exit 1)
 	const r = resolveModelNames(live.value, wanted);
 	if (!r.ok) {

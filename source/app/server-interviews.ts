@@ -65,6 +65,20 @@ function connectorLabels(platform: NodeJS.Platform): Record<ConnectorChoice, {na
 const CONNECTOR_INTRO =
 	'Twingate carries traffic only Client → Connector → Resource. Serving Ollama needs a Connector that can reach this machine: here (in Docker, or as a systemd service on Linux), on another always-on machine of this LAN, or in a Linux VM on this machine. Choose one below; each choice says what the wizard then does.';
 
+/**
+ * A look at this machine or a request before a question (docker ps, the listeners, Ollama's version,
+ * the probe container) can take seconds: every view shows what is being done at once (a step:progress
+ * line of the step the question belongs to), then `done` once it has finished.
+ */
+async function showing<T>(session: Session, step: string, check: string, message: string, work: () => Promise<T>, done?: (value: T) => string | null): Promise<T> {
+	const emit = (status: 'running' | 'ok', text: string) => session.bus.emit({type: 'step:progress', step, check, status, message: session.ctx.secrets.redact(text)});
+	emit('running', message);
+	const value = await work();
+	const after = done?.(value);
+	if (after) emit('ok', after);
+	return value;
+}
+
 export async function askAlias(asker: Asker): Promise<string> {
 	const value = await asker.text({
 		message: 'Resource alias clients will use (at least one dot, not ending in .local)',
@@ -90,7 +104,7 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 	if (!SERVER_PLATFORMS.has(ctx.platform)) return;
 	assertConnectorFits(a.connector, ctx.platform);
 	if (!a.connector && asker.interactive) {
-		const found = a.simulated ? null : await detectConnector(ctx);
+		const found = a.simulated ? null : await showing(session, 'twingate-network', 'connector-here', 'Looking for a Twingate Connector on this machine (docker ps) …', () => detectConnector(ctx));
 		if (found && found.running.length > 0) a.connector = 'docker-here';
 		else if (found?.systemd === 'active') a.connector = 'systemd-here';
 		else {
@@ -107,7 +121,7 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 	if (a.connector === 'skip') return;
 
 	if ((a.connector === 'docker-here' || a.connector === 'systemd-here') && !ctx.dryRun && !a.simulated) {
-		const state = await detectConnector(ctx);
+		const state = await showing(session, 'twingate-network', 'connector-here', 'Looking for a Twingate Connector on this machine (docker ps) …', () => detectConnector(ctx));
 		// docker-here: a new container needs tokens (a stopped one has them). systemd-here: a new install
 		// needs them (an installed service has them in /etc/twingate/connector.conf).
 		const needsTokens =
@@ -143,7 +157,7 @@ export async function interviewTwingateNetwork(session: Session, asker: Asker): 
 	if (!a.alias && asker.interactive) a.alias = await askAlias(asker);
 
 	if (a.resourceConfirmed === undefined && asker.interactive && !ctx.dryRun && !a.simulated) {
-		const resource = await resourceAddressFor(ctx, a);
+		const resource = await showing(session, 'twingate-network', 'addresses', "Reading this machine's network addresses …", () => resourceAddressFor(ctx, a));
 		await asker.note('The Twingate Resource for Ollama (the wizard cannot see the Admin Console)', resourceChecklist({address: resource.address, alias: a.alias, port: servicePort(a)}));
 		a.resourceConfirmed = await asker.confirm({message: 'Is this Resource created (or an existing one checked) in the Admin Console?', flag: '--yes', default: false});
 	}
@@ -183,8 +197,11 @@ export async function interviewRemoteAccess(session: Session, asker: Asker): Pro
 	let state: ServerState | null = null;
 	let version: string | null = null;
 	if (!a.simulated) {
-		state = await detectServer(ctx, servicePort(a));
-		if (state.listeners.ok && state.listeners.summary.state !== 'none') version = await localVersion(ctx, '127.0.0.1', servicePort(a));
+		const port = servicePort(a);
+		state = await showing(session, 'ollama-remote-access', 'ollama-here', 'Looking at how Ollama is installed and listens on this machine …', () => detectServer(ctx, port));
+		if (state.listeners.ok && state.listeners.summary.state !== 'none') {
+			version = await showing(session, 'ollama-remote-access', 'ollama-version', `Asking Ollama on this machine for its version (http://127.0.0.1:${port}/api/version) …`, () => localVersion(ctx, '127.0.0.1', port), (v) => (v ? `Ollama ${v} runs on this machine.` : 'Ollama on this machine did not report its version.'));
+		}
 	}
 	const s = state?.listeners.ok ? state.listeners.summary : null;
 	if (state && state.installs.length === 0) return; // the check says how to install Ollama
@@ -207,7 +224,7 @@ export async function interviewRemoteAccess(session: Session, asker: Asker): Pro
 			run = await asker.confirm({message: 'Run the probe now?', flag: '--docker-probe yes|no', default: true});
 		}
 		if (run) {
-			const r = await probeFromDocker(ctx, servicePort(a));
+			const r = await showing(session, 'ollama-remote-access', 'docker-probe', `Running the probe container: ${argv.join(' ')} …`, () => probeFromDocker(ctx, servicePort(a)));
 			a.dockerProbe = r.reachable ? 'reachable' : 'unreachable';
 			await asker.note('Probe result', `${r.detail}. ${r.reachable ? `Ollama can stay on 127.0.0.1:${servicePort(a)}.` : 'Ollama must listen on a non-loopback address.'}`);
 			if (r.reachable) return;
@@ -232,7 +249,7 @@ export async function interviewRemoteAccess(session: Session, asker: Asker): Pro
 	if (!a.bind && a.method !== 'app-setting') {
 		let lan: string | null = null;
 		if (!a.simulated) {
-			const r = await readAddresses(ctx);
+			const r = await showing(session, 'ollama-remote-access', 'addresses', "Reading this machine's network addresses …", () => readAddresses(ctx));
 			lan = r.ok ? firstLanAddress(r.addresses) : null;
 		}
 		if (asker.interactive) await asker.note('Before you choose: security', SECURITY_WARNING);

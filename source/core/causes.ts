@@ -46,7 +46,37 @@ function nameList(names: string[]): string {
 	return names.length > NAMES_SHOWN ? `${names.slice(0, NAMES_SHOWN).join(', ')} … and ${names.length - NAMES_SHOWN} more` : names.join(', ');
 }
 
-export function explain(cause: Cause, c: Context): Diagnosis {
+/** The wizard's own words for a failed request (real-context.ts): kept as they are. */
+const OWN_WORDS = /^(?:no complete reply within \d+ ms|DNS lookup of \S+ timed out|no TCP connection to \S+ within \d+ ms|the reply grew beyond \d+ bytes|a line of the reply is too long|the request was cancelled)$/;
+
+/**
+ * What the HTTP library (undici) or Node says about a failed request, in words: "fetch failed",
+ * "other side closed", "UND_ERR_SOCKET", "connect ECONNREFUSED 10.0.0.5:11434" never reach a sentence.
+ */
+export function plainNetText(text: string): string {
+	const t = text.trim();
+	if (OWN_WORDS.test(t)) return t;
+	if (/ECONNREFUSED/.test(t)) return 'the connection was refused';
+	if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_NODATA|getaddrinfo/.test(t)) return 'the name does not resolve';
+	if (/EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN/.test(t)) return 'there is no route to the host';
+	if (/EADDRNOTAVAIL/.test(t)) return 'the address is not available on this machine';
+	if (/ETIMEDOUT|TIMEOUT|timed? ?out/i.test(t)) return 'no reply in time';
+	if (/HPE_|HTTP\/1\.1 protocol|Parse Error|Expected HTTP|HTTPParserError/i.test(t)) return 'what answered does not speak HTTP';
+	if (/ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|other side closed|socket hang up|\bterminated\b|\bclosed\b/i.test(t)) return 'the connection was closed';
+	if (/UND_ERR_ABORTED|AbortError|aborted/i.test(t)) return 'the request was cancelled';
+	if (/fetch failed|UND_ERR_|undici|\bE[A-Z]{3,}\b|Error\b/.test(t)) return 'the request failed';
+	return t;
+}
+
+/** A failure's detail: "GET /api/tags: other side closed" → "GET /api/tags: the connection was closed". */
+function plainDetail(detail: string | undefined): string | undefined {
+	if (detail === undefined) return undefined;
+	const m = /^((?:GET|POST|HEAD) \S+|DNS lookup of \S+|TCP connect to \S+|latency sample|the chat stream): ([\s\S]*)$/.exec(detail);
+	return m ? `${m[1]}: ${plainNetText(m[2] ?? '')}` : detail;
+}
+
+export function explain(cause: Cause, context: Context): Diagnosis {
+	const c = {...context, detail: plainDetail(context.detail)};
 	const at = `${c.host}:${c.port}`;
 	switch (cause) {
 		case 'dns':
