@@ -13,6 +13,7 @@ import {analyse, type AiliceAnswers, type Analysis} from '../ailice/analyse.js';
 import {checkPath} from '../ailice/files.js';
 import {WriteError} from '../core/files.js';
 import {STEP_META} from './meta.js';
+import {count} from '../core/words.js';
 
 /**
  * The check's analysis, handed to the plan that follows it (the runner calls check, then plan, with
@@ -126,7 +127,7 @@ export function analysisToResult(an: Analysis): Omit<CheckResult, 'durationMs'> 
 	if (an.actions.length) {
 		return {
 			status: 'fail',
-			summary: `${an.actions.length} change(s) are needed so AIlice at ${an.configPath} uses Ollama.`,
+			summary: `${count(an.actions.length, 'change is', 'changes are')} needed so AIlice at ${an.configPath} uses Ollama.`,
 			details: [...an.changes, ...an.info, ...warnings],
 			cause: 'not-configured',
 			remediation: {text: 'Apply the plan (run again without --dry-run, and confirm or pass --yes).'},

@@ -67,7 +67,7 @@ function SelectPrompt({id, question, asker, inputActive}: {id: number; question:
 				.map((c) => (
 					<Box key={c.value} marginLeft={2}>
 						<Text dimColor>
-							{c.value}: {c.description}
+							{c.name}: {c.description}
 						</Text>
 					</Box>
 				))}

@@ -69,6 +69,8 @@ export interface DriverState {
 	doctor: DoctorView | null;
 	/** The flow's own closing sentence, for commands without a screen of their own (undo, configure-ailice, …). */
 	flowMessage: string | null;
+	/** The flow's "what to do next" line (the summary's `next`), for commands without a screen of their own. */
+	flowNext: string | null;
 	/** The setup stopped at this failed step and waits for the user's choice (answerFailure). */
 	failure: {stepId: string} | null;
 }
@@ -99,7 +101,7 @@ export class Driver {
 	readonly #interviews: Partial<Record<string, Interview>> | undefined;
 	readonly #afterStep: Partial<Record<string, AfterStep>> | undefined;
 	readonly #doctorChecks: readonly DoctorCheck[] | undefined;
-	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null, doctor: null, flowMessage: null, failure: null};
+	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null, doctor: null, flowMessage: null, flowNext: null, failure: null};
 	#failureChoice: ((choice: FailureChoice) => void) | null = null;
 	readonly #listeners = new Set<() => void>();
 	#tail: Promise<unknown> = Promise.resolve();
@@ -257,8 +259,11 @@ export class Driver {
 			default: {
 				// Other commands (undo, the client-side ones): the flows' own dispatch, with the Ink asker.
 				const result = await this.#exclusive(() => runFlow({command: this.command, options: this.options}, this.session, this.#askerFor(null)));
-				const message = result.summary.message;
-				this.#set({flowMessage: typeof message === 'string' ? this.session.ctx.secrets.redact(message) : null});
+				const {message, next} = result.summary;
+				this.#set({
+					flowMessage: typeof message === 'string' ? this.session.ctx.secrets.redact(message) : null,
+					flowNext: typeof next === 'string' ? this.session.ctx.secrets.redact(next) : null,
+				});
 				return result.exitCode;
 			}
 		}

@@ -4,6 +4,7 @@ import type {Session} from '../app/session.js';
 import {MARK} from '../views/format.js';
 import type {DriverState} from './driver.js';
 import {count} from '../core/words.js';
+import {nextAfterSetup} from '../app/flows.js';
 
 export interface RunSummary {
 	text: string;
@@ -33,8 +34,10 @@ export function runSummary(command: Command, session: Session, driver: DriverSta
 	const failed = exitCode !== 0;
 	const what = parts.length ? parts.join(' · ') : (driver.flowMessage ?? (failed ? 'Something needs attention.' : 'Nothing to do.'));
 	const dry = session.ctx.dryRun ? ' (dry run: nothing was changed)' : '';
-	let next: string | null = null;
-	if (failed) next = command === 'test' ? 'Fix the cause shown above, then rerun `ollama-tunnel-wizard test`.' : 'Rerun `ollama-tunnel-wizard repair` after fixing.';
+	// The same "what next" as the plain and JSON views: from the setup's outcomes, or the flow's summary.
+	let next: string | null = command === 'setup' ? nextAfterSetup(session) : driver.flowNext;
+	if (failed && command === 'test') next = 'Fix the cause shown above, then rerun `ollama-tunnel-wizard test`.';
+	else if (failed && !next) next = 'Fix the cause shown above, then run `ollama-tunnel-wizard repair` (it reruns only what failed and, on a terminal, asks the failed step’s questions again).';
 	return {text: `${failed ? 'Finished with problems' : 'Done'}: ${what}${dry}`, next, failed};
 }
 

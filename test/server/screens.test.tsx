@@ -80,10 +80,11 @@ describe('step 2 screens in Ink', () => {
 		frame = words(await waitForFrame(ui, (f) => f.includes('? How should Ollama get its new address?')));
 		expect(frame).toContain('Ollama.app setting "Expose Ollama to the network" (recommended)');
 		expect(frame).toContain('launchctl setenv OLLAMA_HOST, then restart the app');
-		expect(frame).toContain('app-setting: Persistent and owned by the app');
-		expect(frame).toContain('setenv: Quick and keeps the app, but the value is lost on reboot');
-		expect(frame).toContain('launchagent: Persistent, runs the real binary found here with OLLAMA_HOST');
-		expect(frame).not.toContain('brew:'); // not usable here: shown in the note, not offered
+		// Each choice's reason is under the list, named in words (never by its flag value).
+		expect(frame).toContain('(recommended): Persistent and owned by the app');
+		expect(frame).toContain('restart the app: Quick and keeps the app, but the value is lost on reboot');
+		expect(frame).toMatch(/: Persistent, runs the real binary found here with OLLAMA_HOST/);
+		expect(frame).not.toMatch(/\b(app-setting|setenv|launchagent|brew):/);
 		await press(ui.stdin, KEY.down, KEY.down, KEY.enter); // the LaunchAgent
 
 		// Screen 2: the security warning, before the bind is chosen.

@@ -64,7 +64,7 @@ describe('Ink asker and prompts', () => {
 		const {asker, stdin, lastFrame} = mount();
 		const q = {message: 'Which machine is this?', flag: '--role', choices: [{value: 'server', name: 'The Ollama host'}, {value: 'client', name: 'The AIlice side', description: 'Steps 4–6.'}]};
 		const first = asker.select({...q, default: 'client'});
-		await waitForFrame({lastFrame}, (f) => f.includes('The AIlice side') && f.includes('client: Steps 4–6.'));
+		await waitForFrame({lastFrame}, (f) => f.includes('The AIlice side') && f.includes('The AIlice side: Steps 4–6.') && !f.includes('client:'));
 		await tick();
 		await press(stdin, KEY.enter);
 		await expect(first).resolves.toBe('client');
