@@ -18,10 +18,10 @@ export default tseslint.config(
 		languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly'}},
 	},
 	{
-		// Step modules hold no UI code: no React, Ink or prompt libraries.
-		files: ['source/steps/**/*.ts', 'source/core/**/*.ts'],
+		// Step modules, the core and the app layer (flows, the controller) hold no UI code: no React, Ink or prompt libraries.
+		files: ['source/steps/**/*.ts', 'source/core/**/*.ts', 'source/app/**/*.ts'],
 		rules: {
-			'no-restricted-imports': ['error', {patterns: ['react', 'ink', 'ink-*', '@inkjs/*', '@inquirer/*', '../views/*']}],
+			'no-restricted-imports': ['error', {patterns: ['react', 'ink', 'ink-*', '@inkjs/*', '@inquirer/*', '../views/*', '../ui/*']}],
 		},
 	},
 );

@@ -7,7 +7,7 @@ import {useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
 import {Box, Text, measureElement, useApp, useInput, useStdin, useStdout, type DOMElement} from 'ink';
 import {CancelledError, EXIT} from '../core/exit-codes.js';
 import type {Session} from '../app/session.js';
-import type {Driver, DoctorView} from './driver.js';
+import type {Driver, DoctorView} from '../app/controller.js';
 import type {Command} from '../cli/args.js';
 import type {Role, Step} from '../core/types.js';
 import type {InkAsker} from './ink-asker.js';

@@ -9,7 +9,7 @@ import {Spinner} from '@inkjs/ui';
 import type {Diagnosis as DoctorDiagnosis} from '../doctor/diagnose.js';
 import {LAYERS} from '../doctor/types.js';
 import {MARK} from '../views/format.js';
-import type {DoctorView} from './driver.js';
+import type {DoctorView} from '../app/controller.js';
 import type {DoctorLine} from './state.js';
 import {statusColor} from './theme.js';
 

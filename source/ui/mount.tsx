@@ -9,7 +9,7 @@ import {nonInteractiveAsker} from '../app/asker.js';
 import type {Session} from '../app/session.js';
 import type {ParsedArgs} from '../cli/args.js';
 import {App} from './App.js';
-import {Driver} from './driver.js';
+import {Driver} from '../app/controller.js';
 import {InkAsker} from './ink-asker.js';
 import {applyColorPolicy} from './theme.js';
 import {handOverBanner, InkTerminal, pauseStdinReads} from './terminal.js';

@@ -2,7 +2,7 @@
 import type {Command} from '../cli/args.js';
 import type {Session} from '../app/session.js';
 import {MARK} from '../views/format.js';
-import type {DriverState} from './driver.js';
+import type {DriverState} from '../app/controller.js';
 import {count} from '../core/words.js';
 import {nextAfterSetup} from '../app/flows.js';
 
