@@ -106,6 +106,7 @@ export class Driver {
 	readonly #listeners = new Set<() => void>();
 	#tail: Promise<unknown> = Promise.resolve();
 	#started: Promise<void> | undefined;
+	#thrown: unknown = null;
 
 	constructor(init: DriverInit) {
 		this.session = init.session;
@@ -371,18 +372,24 @@ export class Driver {
 				if (this.session.ctx.signal.aborted) this.#set({phase: 'cancelled'});
 				else this.#set({phase: 'done', flowExitCode: code});
 			} catch (error) {
+				this.#thrown = error;
 				if (error instanceof CancelledError || this.session.ctx.signal.aborted) {
 					this.#set({phase: 'cancelled'});
 				} else if (error instanceof UsageError) {
 					this.#set({phase: 'failed', error: {message: error.message, hint: error.hint, usage: true}});
 				} else {
 					const message = (error as Error)?.message ?? String(error);
-					this.session.ctx.log.log('error', 'unexpected error in the Ink flow', {error: String((error as Error)?.stack ?? error)});
+					this.session.ctx.log.log('error', 'unexpected error in the flow', {error: String((error as Error)?.stack ?? error)});
 					this.#set({phase: 'failed', error: {message, usage: false}});
 				}
 			}
 		})();
 		return this.#started;
+	}
+
+	/** The error the command stopped with (null when it did not): the line views report it as flows' errors are. */
+	get thrown(): unknown {
+		return this.#thrown;
 	}
 
 	/** Why `r` cannot rerun this step now, or null when it can. */

@@ -222,7 +222,8 @@ export function containerText(data: Record<string, unknown>): string {
 	return `in ${out}, copy .env.example to .env (if there is none yet) and fill it in, then run ${build ? `\`${build}\`` : 'the docker build line'} and the docker run line shown above (also in ${out}/README.md); AIlice's web page is then on http://127.0.0.1:5000.`;
 }
 
-function stepsSummary(session: Session, command: string): Record<string, unknown> {
+/** The end summary of the guided setup (and repair): each step's outcome, the status, what to do next. */
+export function stepsSummary(session: Session, command: string): Record<string, unknown> {
 	const steps = session.stepsForRole().map((s) => {
 		const o = session.outcomes.get(s.id);
 		return {

@@ -1,7 +1,36 @@
 /** Plain lines: for pipes, CI, --plain, screen readers and recorded sessions. No ANSI codes. */
 import type {EventBus, WizardEvent} from '../core/events.js';
 import type {CheckResult} from '../core/types.js';
+import type {Asker} from '../app/asker.js';
+import type {Driver, DriverState, FailureChoice} from '../app/controller.js';
 import {MARK, renderAction, shellQuote} from './format.js';
+
+/**
+ * --plain on a terminal: when the setup stops at a failed step, ask what to do with the line asker
+ * and pass the answer to the controller (a retry asks the step's questions again, the previous
+ * answers as defaults). Returns the unsubscribe.
+ */
+export function askAtFailures(controller: Driver, asker: Asker): () => void {
+	let asked: DriverState['failure'] = null;
+	return controller.subscribe(() => {
+		const failure = controller.getSnapshot().failure;
+		if (!failure || failure === asked) return;
+		asked = failure;
+		const number = controller.session.steps.find((s) => s.id === failure.stepId)?.number ?? '?';
+		void asker
+			.select<FailureChoice>({
+				message: `Step ${number} failed. r: retry with other answers, c: continue, q: stop`,
+				flag: 'r, c or q',
+				choices: [
+					{value: 'retry', name: 'r: retry with other answers', description: "The step's questions again, your previous answers as defaults."},
+					{value: 'continue', name: 'c: continue with the next step'},
+					{value: 'quit', name: 'q: stop the setup here'},
+				],
+			})
+			.catch((): FailureChoice => 'quit')
+			.then((choice) => controller.answerFailure(choice));
+	});
+}
 
 export function formatResult(step: string | number, title: string, r: CheckResult): string[] {
 	const lines = [`${MARK[r.status]} ${step === '' ? '' : `Step ${step} · `}${title}: ${r.summary}`];
