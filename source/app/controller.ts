@@ -11,7 +11,8 @@ import {validateModelName} from '../core/ollama-api.js';
 import type {RunMode, StepOutcome} from '../core/runner.js';
 import type {CheckResult, Step} from '../core/types.js';
 import {SkipStepError, type Asker} from './asker.js';
-import {askRole, askUrl, flowRepair, recordSkippedStep, runFlow, runSetupStep, type AfterStep} from './flows.js';
+import {askRole, askUrl, flowRepair, recordSkippedStep, runFlow, runSetupStep, stepsSummary, testSummary, type AfterStep} from './flows.js';
+import type {ConnectionReport} from '../core/connection-test.js';
 import type {Interview} from './interviews.js';
 import type {Session} from './session.js';
 import type {Command, Options} from '../cli/args.js';
@@ -67,10 +68,6 @@ export interface DriverState {
 	flowExitCode: number | null;
 	/** `doctor` only. */
 	doctor: DoctorView | null;
-	/** The flow's own closing sentence, for commands without a screen of their own (undo, configure-ailice, …). */
-	flowMessage: string | null;
-	/** The flow's "what to do next" line (the summary's `next`), for commands without a screen of their own. */
-	flowNext: string | null;
 	/** The setup stopped at this failed step and waits for the user's choice (answerFailure). */
 	failure: {stepId: string} | null;
 }
@@ -91,6 +88,11 @@ export interface DriverInit {
 	afterStep?: Partial<Record<string, AfterStep>>;
 	/** The doctor's checks (default: source/doctor/checks.ts DOCTOR_CHECKS). */
 	doctorChecks?: readonly DoctorCheck[];
+	/**
+	 * true (default): `doctor` runs for a live screen (the diagnosis waits for `f` and `r`, --fix runs
+	 * `f`); false: as the line views show it (flowDoctor: the checks, the diagnosis, then --fix).
+	 */
+	liveDoctor?: boolean;
 }
 
 export class Driver {
@@ -101,7 +103,10 @@ export class Driver {
 	readonly #interviews: Partial<Record<string, Interview>> | undefined;
 	readonly #afterStep: Partial<Record<string, AfterStep>> | undefined;
 	readonly #doctorChecks: readonly DoctorCheck[] | undefined;
-	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null, doctor: null, flowMessage: null, flowNext: null, failure: null};
+	readonly #liveDoctor: boolean;
+	/** The summary the flow returned (doctor, repair and the commands run by runFlow). */
+	#summary: Record<string, unknown> | null = null;
+	#state: DriverState = {phase: 'idle', current: null, busy: false, error: null, retried: false, flowExitCode: null, doctor: null, failure: null};
 	#failureChoice: ((choice: FailureChoice) => void) | null = null;
 	readonly #listeners = new Set<() => void>();
 	#tail: Promise<unknown> = Promise.resolve();
@@ -116,6 +121,7 @@ export class Driver {
 		this.#interviews = init.interviews;
 		this.#afterStep = init.afterStep;
 		this.#doctorChecks = init.doctorChecks;
+		this.#liveDoctor = init.liveDoctor ?? true;
 	}
 
 	readonly subscribe = (listener: () => void): (() => void) => {
@@ -254,19 +260,41 @@ export class Driver {
 			case 'test':
 				return this.#test();
 			case 'doctor':
-				return this.#doctor();
-			case 'repair':
-				return (await this.#exclusive(() => flowRepair(this.session, this.#askerFor(null), this.options))).exitCode;
-			default: {
-				// Other commands (undo, the client-side ones): the flows' own dispatch, with the Ink asker.
-				const result = await this.#exclusive(() => runFlow({command: this.command, options: this.options}, this.session, this.#askerFor(null)));
-				const {message, next} = result.summary;
-				this.#set({
-					flowMessage: typeof message === 'string' ? this.session.ctx.secrets.redact(message) : null,
-					flowNext: typeof next === 'string' ? this.session.ctx.secrets.redact(next) : null,
-				});
+				if (this.#liveDoctor) return this.#doctor();
+				return this.#runFlow();
+			case 'repair': {
+				const result = await this.#exclusive(() => flowRepair(this.session, this.#askerFor(null), this.options));
+				this.#summary = result.summary;
 				return result.exitCode;
 			}
+			default:
+				return this.#runFlow();
+		}
+	}
+
+	/** Other commands (undo, the client-side ones; doctor for the line views): the flows' own dispatch. */
+	async #runFlow(): Promise<number> {
+		const result = await this.#exclusive(() => runFlow({command: this.command, options: this.options}, this.session, this.#askerFor(null)));
+		this.#summary = result.summary;
+		return result.exitCode;
+	}
+
+	/**
+	 * The end summary of the command as it stands now (after retries and fixes): the NDJSON summary
+	 * line's object. Every view renders this one object (the Ink end line, the plain end lines, --json).
+	 */
+	summary(): Record<string, unknown> {
+		switch (this.command) {
+			case 'setup':
+				return stepsSummary(this.session, 'setup');
+			case 'test': {
+				const outcome = this.session.outcomes.get(this.#testStep().id);
+				const report = outcome?.result.data?.report as ConnectionReport | undefined;
+				const url = this.session.answers.url;
+				return testSummary(report, {status: outcome?.result.status ?? 'skipped', message: outcome?.result.summary ?? 'not run', url: url === undefined ? undefined : String(url)});
+			}
+			default:
+				return this.#summary ?? {};
 		}
 	}
 
@@ -284,6 +312,7 @@ export class Driver {
 		const input = doctorInput(this.session, this.options, role);
 		this.#setDoctor({stage: 'checking'});
 		const report = await this.#exclusive(() => runDoctorChecks(this.session, input, this.#doctorChecks));
+		this.#summary = report.summary;
 		this.#setDoctor({stage: 'done', report});
 		if (this.options.fix && report.diagnosis.fixStep) await this.fixDoctor();
 		return this.#state.doctor?.report?.exitCode ?? report.exitCode;
@@ -332,6 +361,7 @@ export class Driver {
 				stepStatus: fix.stepStatus,
 				error: null,
 			};
+			this.#summary = fix.summary;
 			this.#setDoctor({stage: 'done', report: fix.after ?? before, before: fix.after ? before : null, fix: view});
 		} catch (error) {
 			if (error instanceof CancelledError || this.session.ctx.signal.aborted) return null;
@@ -354,6 +384,7 @@ export class Driver {
 		this.#setDoctor({stage: 'checking'});
 		try {
 			const report = await this.#exclusive(() => runDoctorChecks(this.session, d.report!.input, this.#doctorChecks));
+			this.#summary = report.summary;
 			this.#setDoctor({stage: 'done', report, before: null, fix: null});
 		} catch (error) {
 			this.#setDoctor({stage: 'done'});

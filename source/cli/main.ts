@@ -12,7 +12,7 @@ import {Session} from '../app/session.js';
 import {LockError} from '../core/lock.js';
 import {JournalError} from '../core/journal.js';
 import {nonInteractiveAsker, type Asker} from '../app/asker.js';
-import {answersFromOptions, runFlow, stepsSummary, type FlowResult} from '../app/flows.js';
+import {answersFromOptions, runFlow, type FlowResult} from '../app/flows.js';
 import {attachJsonView} from '../views/json.js';
 import {askAtFailures, attachPlainView} from '../views/plain.js';
 import {STEPS} from '../steps/index.js';
@@ -149,23 +149,19 @@ export async function main(io: Io): Promise<number> {
 			}
 		}
 
-		let result: FlowResult;
-		if (parsed.command === 'setup') {
-			// The setup runs through the controller: on a terminal (--plain) it stops at a failed step and
-			// asks whether to retry it with other answers, go on, or stop; without one it goes on (as before).
-			const {Driver} = await import('../app/controller.js');
-			const controller = new Driver({session, command: parsed.command, options: parsed.options, asker});
-			const stop = view === 'plain' && asker.interactive ? askAtFailures(controller, asker) : () => undefined;
-			try {
-				await controller.start();
-			} finally {
-				stop();
-			}
-			if (controller.thrown) throw controller.thrown;
-			result = {exitCode: controller.exitCode(), summary: stepsSummary(session, 'setup')};
-		} else {
-			result = await runFlow(parsed, session, asker);
+		// Every command runs through the controller, which also builds the end summary the views render.
+		// On a terminal (--plain) the setup stops at a failed step and asks whether to retry it with other
+		// answers, go on, or stop; without one (and in --json) it goes on, as before.
+		const {Driver} = await import('../app/controller.js');
+		const controller = new Driver({session, command: parsed.command, options: parsed.options, asker, liveDoctor: false});
+		const stop = view === 'plain' && asker.interactive ? askAtFailures(controller, asker) : () => undefined;
+		try {
+			await controller.start();
+		} finally {
+			stop();
 		}
+		if (controller.thrown) throw controller.thrown;
+		const result: FlowResult = {exitCode: controller.exitCode(), summary: controller.summary()};
 		if (view === 'json') io.out(secrets.redact(JSON.stringify({...result.summary, log: logger.file})));
 		else printPlainSummary(parsed, result, io);
 		if (logger.file && view !== 'json') io.out(`Log: ${logger.file}`);

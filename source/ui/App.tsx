@@ -177,7 +177,7 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	// (and laid out: its height tells the caller whether Ink ended it with a newline).
 	useEffect(() => {
 		if (exitCode === null) return;
-		onExit?.(exitCode, {height: root.current ? measureElement(root.current).height : 0, next: runSummary(driver.command, session, driver.getSnapshot(), exitCode).next});
+		onExit?.(exitCode, {height: root.current ? measureElement(root.current).height : 0, next: runSummary(driver.command, session, driver.getSnapshot(), driver.summary(), exitCode).next});
 		exit(exitCode);
 	}, [exitCode, exit, onExit, driver, session]);
 
@@ -338,7 +338,7 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	const liveStep = steps.find((s) => s.id === activeId) ?? step;
 	const liveView = (liveStep && ui.steps[liveStep.id]) || EMPTY_STEP;
 	const live = exitCode === null;
-	const summary = finished || exitCode !== null ? runSummary(driver.command, session, drv, exitCode ?? driver.exitCode()) : null;
+	const summary = finished || exitCode !== null ? runSummary(driver.command, session, drv, driver.summary(), exitCode ?? driver.exitCode()) : null;
 	// After the exit the next command is printed as a plain line (mount.tsx), where it copies whole.
 	const summaryNext = summary && exitCode === null ? summary.next : null;
 	const questionStep = pending?.stepId ? steps.find((s) => s.id === pending.stepId) : undefined;

@@ -4,7 +4,6 @@ import type {Session} from '../app/session.js';
 import {MARK} from '../views/format.js';
 import type {DriverState} from '../app/controller.js';
 import {count} from '../core/words.js';
-import {nextAfterSetup} from '../app/flows.js';
 
 export interface RunSummary {
 	text: string;
@@ -12,7 +11,8 @@ export interface RunSummary {
 	failed: boolean;
 }
 
-export function runSummary(command: Command, session: Session, driver: DriverState, exitCode: number): RunSummary {
+/** The end line, rendered from the controller's summary object (the same one the plain and JSON views show). */
+export function runSummary(command: Command, session: Session, driver: DriverState, summary: Record<string, unknown>, exitCode: number): RunSummary {
 	if (exitCode === 130) return {text: 'Cancelled: running checks and commands were stopped.', next: null, failed: true};
 	if (driver.error) {
 		return {
@@ -32,10 +32,13 @@ export function runSummary(command: Command, session: Session, driver: DriverSta
 		counts.skipped ? `${MARK.skipped} ${counts.skipped} skipped` : null,
 	].filter(Boolean);
 	const failed = exitCode !== 0;
-	const what = parts.length ? parts.join(' · ') : (driver.flowMessage ?? (failed ? 'Something needs attention.' : 'Nothing to do.'));
+	// Commands without a screen of their own (undo, configure-ailice, …) close with the flow's own sentence and next step.
+	const own = command !== 'setup' && command !== 'test' && command !== 'doctor' && command !== 'repair';
+	const text = (key: string) => (typeof summary[key] === 'string' ? session.ctx.secrets.redact(summary[key] as string) : null);
+	const what = parts.length ? parts.join(' · ') : ((own ? text('message') : null) ?? (failed ? 'Something needs attention.' : 'Nothing to do.'));
 	const dry = session.ctx.dryRun ? ' (dry run: nothing was changed)' : '';
 	// The same "what next" as the plain and JSON views: from the setup's outcomes, or the flow's summary.
-	let next: string | null = command === 'setup' ? nextAfterSetup(session) : driver.flowNext;
+	let next: string | null = command === 'setup' || own ? text('next') : null;
 	if (failed && command === 'test') next = 'Fix the cause shown above, then rerun `ollama-tunnel-wizard test`.';
 	else if (failed && !next) next = 'Fix the cause shown above, then run `ollama-tunnel-wizard repair` (it reruns only what failed and, on a terminal, asks the failed step’s questions again).';
 	return {text: `${failed ? 'Finished with problems' : 'Done'}: ${what}${dry}`, next, failed};
