@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import {SCHEMA_VERSION} from '../core/events.js';
-import {EXIT, UsageError} from '../core/exit-codes.js';
+import {EXIT, exitCodeFor, UsageError} from '../core/exit-codes.js';
 import type {StepOutcome} from '../core/runner.js';
 import type {Step} from '../core/types.js';
 import {parseOllamaUrl, type OllamaUrl} from '../core/url.js';
@@ -280,9 +280,9 @@ async function checkModelsOnServer(session: Session): Promise<void> {
 
 function exitFor(outcome: StepOutcome, dryRun: boolean): number {
 	const r = outcome.result;
-	if (r.status === 'ok' || r.status === 'warn') return EXIT.ok;
-	if (dryRun && r.status === 'fail' && (r.cause === 'not-configured' || r.cause === 'not-generated')) return EXIT.ok;
-	return EXIT.failed;
+	// A dry run of a step that has not run yet (nothing configured, nothing generated) is not a failure.
+	const planned = dryRun && r.status === 'fail' && (r.cause === 'not-configured' || r.cause === 'not-generated');
+	return exitCodeFor({failed: r.status !== 'ok' && r.status !== 'warn' && !planned});
 }
 
 function summaryOf(session: Session, command: string, step: Step, outcome: StepOutcome, dryRun: boolean): Record<string, unknown> {

@@ -6,7 +6,7 @@
  * choice (answerFailure). Runs of steps are serialised, so a retry never overlaps the flow. Views read
  * the controller's state through subscribe/getSnapshot; no React, Ink or prompt library here.
  */
-import {CancelledError, EXIT, UsageError} from '../core/exit-codes.js';
+import {CancelledError, EXIT, exitCodeFor, UsageError} from '../core/exit-codes.js';
 import {validateModelName} from '../core/ollama-api.js';
 import type {RunMode, StepOutcome} from '../core/runner.js';
 import type {CheckResult, Step} from '../core/types.js';
@@ -180,7 +180,7 @@ export class Driver {
 			await this.#doStep(step, this.mode, true);
 			if ((await this.#afterFailure(step)) === 'quit') break;
 		}
-		return this.session.failed() ? EXIT.failed : EXIT.ok;
+		return exitCodeFor({failed: this.session.failed()});
 	}
 
 	/** The setup stops at a failed step (not in a dry run, and only when someone can answer: the asker is interactive, --yes or not). */
@@ -238,19 +238,19 @@ export class Driver {
 		} catch (error) {
 			if (!(error instanceof SkipStepError)) throw error;
 			recordSkippedStep(this.session, step);
-			return EXIT.failed;
+			return exitCodeFor({failed: true});
 		}
 		if (this.session.answers.model) {
 			const m = validateModelName(String(this.session.answers.model));
 			if (!m.ok) throw new UsageError(m.problem);
 		}
 		await this.#doStep(step, 'check', false);
-		return this.#testExitCode();
+		return exitCodeFor({failed: this.#testFailed()});
 	}
 
-	#testExitCode(): number {
+	#testFailed(): boolean {
 		const status = this.session.outcomes.get(this.#testStep().id)?.result.status;
-		return status === 'ok' || status === 'warn' ? EXIT.ok : EXIT.failed;
+		return status !== 'ok' && status !== 'warn';
 	}
 
 	async #flow(): Promise<number> {
@@ -451,18 +451,24 @@ export class Driver {
 		return null;
 	}
 
-	/** The process exit code for the current state (0 ok, 1 a step failed, 2 usage error, 130 cancelled). */
+	/** The process exit code for the current state, by exitCodeFor (0 ok, 1 a step failed, 2 usage error, 130 cancelled). */
 	exitCode(): number {
 		const s = this.#state;
-		if (s.phase === 'cancelled' || this.session.ctx.signal.aborted) return EXIT.cancelled;
-		if (s.error) return s.error.usage ? EXIT.usage : EXIT.failed;
+		const cancelled = s.phase === 'cancelled' || this.session.ctx.signal.aborted;
+		const error = s.error ? (this.#thrown ?? (s.error.usage ? new UsageError(s.error.message, s.error.hint) : new Error(s.error.message))) : undefined;
+		return exitCodeFor({cancelled, failed: this.#failed(), ...(error === undefined ? {} : {error})});
+	}
+
+	/** Whether the command failed (a step, the test, a required check of the doctor's latest run). */
+	#failed(): boolean {
+		const s = this.#state;
 		// The doctor's latest run decides (after `f` or `r`: the re-check).
-		if (this.command === 'doctor' && s.doctor?.report) return s.doctor.report.exitCode;
-		const flow = s.flowExitCode ?? EXIT.failed;
-		if (!s.retried) return flow;
+		if (this.command === 'doctor' && s.doctor?.report) return s.doctor.report.exitCode !== EXIT.ok;
+		const flowFailed = s.flowExitCode !== EXIT.ok;
+		if (!s.retried) return flowFailed;
 		// After a retry the outcomes decide: a fixed step can turn 1 into 0 (setup, test).
-		if (this.command === 'test') return this.#testExitCode();
-		if (this.command === 'setup') return this.session.failed() ? EXIT.failed : EXIT.ok;
-		return Math.max(flow, this.session.failed() ? EXIT.failed : EXIT.ok);
+		if (this.command === 'test') return this.#testFailed();
+		if (this.command === 'setup') return this.session.failed();
+		return flowFailed || this.session.failed();
 	}
 }

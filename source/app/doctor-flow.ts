@@ -4,7 +4,7 @@
  * before/after. Never claims fixed without the re-check passing.
  */
 import {SCHEMA_VERSION} from '../core/events.js';
-import {EXIT} from '../core/exit-codes.js';
+import {exitCodeFor} from '../core/exit-codes.js';
 import {parseOllamaUrl} from '../core/url.js';
 import type {CheckResult, Role, Step, StepId} from '../core/types.js';
 import {DOCTOR_CHECKS} from '../doctor/checks.js';
@@ -136,7 +136,7 @@ export async function runDoctorChecks(session: Session, given: DoctorInput, chec
 		session.bus.emit({type: 'step:progress', step: 'doctor', check: 'perf', status: 'ok', message: `Performance: ${perfLines(perf).join('; ') || 'no measurement (pass --url)'}`});
 	}
 	const summary = doctorSummary(records, diagnosis, perf ? {perf} : {});
-	return {input, records, diagnosis, perf, summary, exitCode: summary.status === 'fail' ? EXIT.failed : EXIT.ok};
+	return {input, records, diagnosis, perf, summary, exitCode: exitCodeFor({failed: summary.status === 'fail'})};
 }
 
 /** The outcome of `f` / --fix: what ran, and the re-check. `verified` only when the re-check passed. */
@@ -192,7 +192,7 @@ export async function applyDoctorFix(session: Session, asker: Asker, options: Op
 	session.bus.emit({type: 'diagnosis', cause: afterDiagnosis.cause, layer: afterDiagnosis.layer, message: `After the fix: ${afterDiagnosis.message}`, fix: afterDiagnosis.fix, evidence: afterDiagnosis.evidence});
 	const afterSummary = doctorSummary(records, afterDiagnosis);
 	const summary = {...afterSummary, before: {cause: diagnosis.cause, message: diagnosis.message}, fix: {step: step.id, applied: outcome.applied, verified: fixed, result: outcome.result.summary}};
-	const after: DoctorReport = {input: before.input, records, diagnosis: afterDiagnosis, perf: null, summary: afterSummary, exitCode: afterSummary.status === 'fail' ? EXIT.failed : EXIT.ok};
+	const after: DoctorReport = {input: before.input, records, diagnosis: afterDiagnosis, perf: null, summary: afterSummary, exitCode: exitCodeFor({failed: afterSummary.status === 'fail'})};
 	return {step, available: true, applied: outcome.applied, verified: fixed, result: outcome.result.summary, stepStatus: outcome.result.status, after, summary};
 }
 
@@ -207,5 +207,5 @@ export async function flowDoctorFull(session: Session, asker: Asker, options: Op
 		const fix = await applyDoctorFix(session, asker, options, report, checks);
 		if (fix) summary = fix.summary;
 	}
-	return {exitCode: summary.status === 'fail' ? EXIT.failed : EXIT.ok, summary};
+	return {exitCode: exitCodeFor({failed: summary.status === 'fail'}), summary};
 }

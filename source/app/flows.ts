@@ -3,7 +3,7 @@
  * view and the NDJSON view; only the Asker and the event consumers differ.
  */
 import {SCHEMA_VERSION} from '../core/events.js';
-import {EXIT, UsageError} from '../core/exit-codes.js';
+import {exitCodeFor, UsageError} from '../core/exit-codes.js';
 import {parseOllamaUrl} from '../core/url.js';
 import {CARD_PREFIX, decodeCard} from '../core/card.js';
 import {FLAGS} from '../cli/flags.js';
@@ -172,7 +172,7 @@ export async function flowTest(session: Session, asker: Asker): Promise<FlowResu
 	const outcome = await session.runStep(connectionTest, 'check');
 	const report = outcome.result.data?.report as ConnectionReport | undefined;
 	const status = outcome.result.status;
-	const exitCode = status === 'ok' || status === 'warn' ? EXIT.ok : EXIT.failed;
+	const exitCode = exitCodeFor({failed: status !== 'ok' && status !== 'warn'});
 	return {exitCode, summary: testSummary(report, {status, message: outcome.result.summary, url: String(session.answers.url)})};
 }
 
@@ -378,7 +378,7 @@ export async function flowSetup(session: Session, asker: Asker, options: Options
 		await runSetupStep(session, asker, step, mode, options);
 		if (session.ctx.signal.aborted) break;
 	}
-	return {exitCode: session.failed() ? EXIT.failed : EXIT.ok, summary: stepsSummary(session, 'setup')};
+	return {exitCode: exitCodeFor({failed: session.failed()}), summary: stepsSummary(session, 'setup')};
 }
 
 export async function flowDoctor(session: Session, asker: Asker, options: Options): Promise<FlowResult> {

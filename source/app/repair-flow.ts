@@ -3,7 +3,7 @@
  * inputs changed (stale), in dependency order, each verified; healthy steps are left alone and said so.
  */
 import {SCHEMA_VERSION} from '../core/events.js';
-import {EXIT} from '../core/exit-codes.js';
+import {exitCodeFor} from '../core/exit-codes.js';
 import {hashInputs} from '../core/hash.js';
 import type {Step} from '../core/types.js';
 import type {Options} from '../cli/args.js';
@@ -47,7 +47,7 @@ export async function flowRepairFull(session: Session, asker: Asker, options: Op
 			const {flowSetup} = await import('./flows.js');
 			return flowSetup(session, asker, options);
 		}
-		return {exitCode: EXIT.failed, summary: {schemaVersion: SCHEMA_VERSION, type: 'summary', command: 'repair', status: 'fail', message, decisions: [], steps: []}};
+		return {exitCode: exitCodeFor({failed: true}), summary: {schemaVersion: SCHEMA_VERSION, type: 'summary', command: 'repair', status: 'fail', message, decisions: [], steps: []}};
 	}
 	await askRole(session, asker);
 	const mode = options['dry-run'] ? 'dry-run' : 'apply';
@@ -92,7 +92,7 @@ export async function flowRepairFull(session: Session, asker: Asker, options: Op
 	}
 	const failed = session.failed();
 	return {
-		exitCode: failed ? EXIT.failed : EXIT.ok,
+		exitCode: exitCodeFor({failed}),
 		summary: {
 			schemaVersion: SCHEMA_VERSION,
 			type: 'summary',

@@ -14,7 +14,7 @@ import {modify, applyEdits} from 'jsonc-parser';
 import {mergeDotenv, envEntries, envHeaderIndex, hasEnvHeader} from '../ailice/dotenv.js';
 import {detectFormatting, setJsonValue} from '../ailice/json.js';
 import {SCHEMA_VERSION} from '../core/events.js';
-import {EXIT} from '../core/exit-codes.js';
+import {exitCodeFor} from '../core/exit-codes.js';
 import {timestamp} from '../core/files.js';
 import type {JournalFileChange, JournalRun} from '../core/journal.js';
 import {contentHash} from '../core/owned-part.js';
@@ -209,17 +209,17 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 		const list = runs.map((r) => ({id: r.id, at: r.at, command: r.command ?? null, undone: r.undone, files: r.files.map((f) => ({path: f.path, created: f.created, backup: f.backup})), commands: r.commands.map((c) => c.argv)}));
 		const message = runs.length ? `Recorded runs, newest first:\n${runs.map(describeRun).join('\n')}` : 'No run recorded in the journal changed anything.';
 		await asker.note('Runs', message);
-		return {exitCode: EXIT.ok, summary: {...summaryBase, status: 'ok', message: runs.length ? `${count(runs.length, 'recorded run')}; undo one with: ollama-tunnel-wizard undo --run ID` : message, runs: list}};
+		return {exitCode: exitCodeFor({failed: false}), summary: {...summaryBase, status: 'ok', message: runs.length ? `${count(runs.length, 'recorded run')}; undo one with: ollama-tunnel-wizard undo --run ID` : message, runs: list}};
 	}
 	let runId = options.run;
 	if (runId && !runs.some((r) => r.id === runId)) {
 		const message = `There is no recorded run ${runId}; \`ollama-tunnel-wizard undo --list\` shows the runs.`;
-		return {exitCode: EXIT.failed, summary: {...summaryBase, status: 'fail', message, undone: false}};
+		return {exitCode: exitCodeFor({failed: true}), summary: {...summaryBase, status: 'fail', message, undone: false}};
 	}
 	if (runId && runs.find((r) => r.id === runId)?.undone) {
 		const message = `Run ${runId} is already undone.`;
 		session.bus.emit({type: 'warning', message});
-		return {exitCode: EXIT.ok, summary: {...summaryBase, status: 'ok', message, undone: false}};
+		return {exitCode: exitCodeFor({failed: false}), summary: {...summaryBase, status: 'ok', message, undone: false}};
 	}
 	const open = runs.filter((r) => !r.undone);
 	if (!runId && open.length > 1 && asker.interactive) {
@@ -234,7 +234,7 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 	if (!found || found.plan.actions.length === 0) {
 		const message = 'There is nothing to undo: no run recorded in the journal changed anything that is not already undone.';
 		session.bus.emit({type: 'warning', message});
-		return {exitCode: EXIT.ok, summary: {...summaryBase, status: 'ok', message, undone: false}};
+		return {exitCode: exitCodeFor({failed: false}), summary: {...summaryBase, status: 'ok', message, undone: false}};
 	}
 	const {plan, run, files, kept} = found;
 	const runIdFinal = run.id;
@@ -320,7 +320,7 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 		...after.map((a) => a.message),
 	];
 	return {
-		exitCode: ok ? EXIT.ok : EXIT.failed,
+		exitCode: exitCodeFor({failed: !ok}),
 		summary: {
 			...summaryBase,
 			status: ok ? 'ok' : 'fail',

@@ -2,7 +2,7 @@
  * The CLI after argument parsing: picks the view (Ink UI, plain lines, NDJSON), builds the real
  * context with one app-wide abort signal, runs the command's flow and returns the exit code.
  */
-import {CancelledError, EXIT, UsageError} from '../core/exit-codes.js';
+import {EXIT, exitCodeFor, UsageError} from '../core/exit-codes.js';
 import {SecretRegistry} from '../core/context.js';
 import {createRealCtx} from '../core/real-context.js';
 import {eventForLog, FileLogger} from '../core/logger.js';
@@ -49,7 +49,7 @@ export function printUsageError(error: UsageError, io: Pick<Io, 'err'>): number 
 	// A value echoed in a usage message never shows a URL's password.
 	io.err(`Error: ${maskUrlCredentials(error.message)}`);
 	if (error.hint) io.err(maskUrlCredentials(error.hint));
-	return EXIT.usage;
+	return exitCodeFor({error});
 }
 
 export async function main(io: Io): Promise<number> {
@@ -166,7 +166,7 @@ export async function main(io: Io): Promise<number> {
 		else printPlainSummary(parsed, result, io);
 		if (logger.file && view !== 'json') io.out(`Log: ${logger.file}`);
 		logger.log('info', 'finished', {exitCode: result.exitCode});
-		return io.controller.signal.aborted ? EXIT.cancelled : result.exitCode;
+		return result.exitCode;
 	} catch (error) {
 		await io.shell?.dispose();
 		if (error instanceof UsageError) {
@@ -177,9 +177,9 @@ export async function main(io: Io): Promise<number> {
 			// Another run holds the state, or the journal is not a usable file: one sentence, exit 1.
 			if (view === 'json') io.out(JSON.stringify({schemaVersion: SCHEMA_VERSION, type: 'summary', command: parsed.command, status: 'fail', message: error.message}));
 			else io.err(error.message);
-			return EXIT.failed;
+			return exitCodeFor({error});
 		}
-		if (error instanceof CancelledError || io.controller.signal.aborted) {
+		if (exitCodeFor({error, cancelled: io.controller.signal.aborted}) === EXIT.cancelled) {
 			io.err('Cancelled.');
 			return EXIT.cancelled;
 		}
@@ -187,7 +187,7 @@ export async function main(io: Io): Promise<number> {
 		// A bug's message may quote what it was handling: redacted and masked like the log.
 		io.err(`Unexpected error: ${maskUrlCredentials(maskSecrets(secrets.redact(String((error as Error)?.message ?? error))))}`);
 		if (logger.file) io.err(`Details are in the log: ${logger.file}`);
-		return EXIT.failed;
+		return exitCodeFor({error});
 	} finally {
 		await session.close();
 	}

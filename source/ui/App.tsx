@@ -5,7 +5,7 @@
  */
 import {useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
 import {Box, Text, measureElement, useApp, useInput, useStdin, useStdout, type DOMElement} from 'ink';
-import {CancelledError, EXIT} from '../core/exit-codes.js';
+import {CancelledError, exitCodeFor} from '../core/exit-codes.js';
 import type {Session} from '../app/session.js';
 import type {Driver, DoctorView} from '../app/controller.js';
 import type {Command} from '../cli/args.js';
@@ -156,7 +156,7 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 
 	// Cancelled from outside (SIGTERM/SIGINT handler in the entry point).
 	useEffect(() => {
-		const onAbort = () => setExitCode((c) => c ?? EXIT.cancelled);
+		const onAbort = () => setExitCode((c) => c ?? exitCodeFor({cancelled: true}));
 		if (controller.signal.aborted) onAbort();
 		controller.signal.addEventListener('abort', onAbort);
 		return () => controller.signal.removeEventListener('abort', onAbort);
@@ -166,7 +166,7 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	useEffect(() => {
 		if (!idle || stay || exitCode !== null || fixOffered || holding || quitting) return;
 		if (drv.phase === 'cancelled') {
-			setExitCode(EXIT.cancelled);
+			setExitCode(exitCodeFor({cancelled: true}));
 			return;
 		}
 		const timer = setTimeout(() => setExitCode(driver.exitCode()), exitDelayMs);
@@ -189,7 +189,7 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 		}
 		// Aborting kills running children and rejects the waiting question.
 		controller.abort(new CancelledError('You quit.'));
-		setExitCode(EXIT.cancelled);
+		setExitCode(exitCodeFor({cancelled: true}));
 	};
 
 	const skip = () => {

@@ -4,7 +4,7 @@
  * A command that needs the real terminal (sudo) gets it: the UI unmounts around it and comes back.
  */
 import {render, type Instance} from 'ink';
-import {CancelledError, EXIT} from '../core/exit-codes.js';
+import {CancelledError, EXIT, exitCodeFor} from '../core/exit-codes.js';
 import {nonInteractiveAsker} from '../app/asker.js';
 import type {Session} from '../app/session.js';
 import type {ParsedArgs} from '../cli/args.js';
@@ -91,7 +91,7 @@ export async function mountInk(opts: {session: Session; parsed: ParsedArgs; cont
 		}
 	} catch (error) {
 		session.ctx.log.log('error', 'the Ink UI stopped with an error', {error: String((error as Error)?.stack ?? error)});
-		code = EXIT.failed;
+		code = exitCodeFor({error});
 	} finally {
 		instance.cleanup();
 		session.ctx.terminal = previousTerminal;
