@@ -37,11 +37,19 @@ function CheckLine({line, live}: {line: DoctorLine; live: boolean}) {
 }
 
 /**
+ * Check titles by id, as the panes last drew them (the panes are drawn before the diagnosis): the
+ * diagnosis names its evidence by these. Not imported from the checks module: that would pull the
+ * checks into the UI chunk of the bundle and change the order the doctor's modules load in.
+ */
+const shownTitles = new Map<string, string>();
+
+/**
  * The checks grouped by layer in LAYERS order; layers with no check on this machine are named on one
  * line. With `maxRows` (the terminal is short) the pane never takes more: the checks that passed
  * are counted per layer instead of listed, and what still does not fit is counted at the end.
  */
 export function DoctorPanes({checks, live, maxRows}: {checks: DoctorLine[]; live: boolean; maxRows?: number}) {
+	for (const c of checks) shownTitles.set(c.key, c.title);
 	const known = new Set<string>(LAYERS.map((l) => l.id));
 	const groups = [...LAYERS.map((l) => ({id: l.id as string, title: l.title})), ...[...new Set(checks.map((c) => c.layer))].filter((id) => !known.has(id)).map((id) => ({id, title: id}))];
 	const used = groups.filter((g) => checks.some((c) => c.layer === g.id));
@@ -91,8 +99,13 @@ export function DoctorPanes({checks, live, maxRows}: {checks: DoctorLine[]; live
 	);
 }
 
-export function DiagnosisBlock({diagnosis, prefix, fixKey}: {diagnosis: DoctorDiagnosis; prefix?: string; fixKey: string | null}) {
+/**
+ * The diagnosis with its evidence, each line naming its check by title (a person never reads a check
+ * id). `checks`: the checks that ran (their records); without it, the titles the panes showed.
+ */
+export function DiagnosisBlock({diagnosis, prefix, fixKey, checks}: {diagnosis: DoctorDiagnosis; prefix?: string; fixKey: string | null; checks?: readonly {id: string; title: string}[]}) {
 	const layer = diagnosis.layer ? LAYERS.find((l) => l.id === diagnosis.layer)?.title ?? diagnosis.layer : null;
+	const title = (id: string) => checks?.find((c) => c.id === id)?.title ?? shownTitles.get(id) ?? id;
 	return (
 		<Box flexDirection="column">
 			<Text bold color={diagnosis.cause ? 'red' : 'green'}>
@@ -101,7 +114,7 @@ export function DiagnosisBlock({diagnosis, prefix, fixKey}: {diagnosis: DoctorDi
 			</Text>
 			{diagnosis.evidence.map((e, i) => (
 				<Text key={i} dimColor wrap="truncate-end">
-					{'  '}evidence: {e.check}: {e.saw}
+					{'  '}evidence: {title(e.check)}: {e.saw}
 				</Text>
 			))}
 			{diagnosis.fix ? <Text color="yellow">{'  '}Fix: {diagnosis.fix}</Text> : null}
@@ -154,6 +167,17 @@ function changes(view: DoctorView): {title: string; from: string; to: string}[] 
 	return out;
 }
 
+const NOTHING_CHANGED = 'Nothing was changed.';
+
+/** "<head> was not applied: <why>. Nothing was changed.", saying the last sentence once even when the step's result already does. */
+function notApplied(head: string, result: string | null | undefined): string {
+	let why = (result ?? '').trim();
+	const said = why.endsWith(NOTHING_CHANGED);
+	if (said) why = why.slice(0, -NOTHING_CHANGED.length).trim();
+	why = why.replace(/[.\s]+$/u, '');
+	return `${head} was not applied${why ? `: ${why}` : ''}. ${NOTHING_CHANGED}`;
+}
+
 /** What `f` did, and the before/after from the re-check. */
 export function FixResult({view}: {view: DoctorView}) {
 	const fix = view.fix;
@@ -164,7 +188,7 @@ export function FixResult({view}: {view: DoctorView}) {
 	const before = view.before?.diagnosis;
 	const after = view.report?.diagnosis;
 	let verdict: {mark: string; color: string; text: string};
-	if (!fix.applied) verdict = {mark: MARK.skipped, color: 'gray', text: `${head} was not applied${fix.result ? `: ${fix.result}` : ''}. Nothing was changed.`};
+	if (!fix.applied) verdict = {mark: MARK.skipped, color: 'gray', text: notApplied(head, fix.result)};
 	else if (fix.verified && after && !after.cause) verdict = {mark: MARK.ok, color: 'green', text: `Fixed: ${head} was applied and the re-check passed.`};
 	else if (fix.verified) verdict = {mark: MARK.warn, color: 'yellow', text: `${head} was applied and the re-check no longer finds that problem, but another one remains (below).`};
 	else verdict = {mark: MARK.fail, color: 'red', text: `Not fixed: ${head} ran${fix.result ? ` (${fix.result})` : ''}, but the re-check still finds a problem.`};

@@ -8,6 +8,10 @@
  * The line lives in a ref, not only in React state: several pieces of one read arrive before React
  * renders again, and each must see the previous one's result (an Enter right after typing submits
  * what was typed).
+ *
+ * Keys that follow the submitting Enter (in its read, or in reads that arrive before the field goes
+ * away) are not the field's: they go to `onKeysAfter`, for the next question. `useTerminalInput`
+ * is the same subscription for the other prompts (Select.tsx, Confirm.tsx).
  */
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text, measureElement, useStdin, useStdout, type DOMElement} from 'ink';
@@ -21,21 +25,29 @@ export interface LineEditorProps {
 	/** Text the field starts with (rarely wanted: a default belongs in `placeholder`). */
 	initialValue?: string;
 	isActive: boolean;
-	/** Enter: return true to accept (the field then ignores further input), false to keep editing. */
-	onSubmit: (line: LineState) => boolean;
+	/**
+	 * Enter: return true to accept (the field then takes no further input), false to keep editing.
+	 * `rest`: the keys after the Enter in the same read (not applied to the line).
+	 */
+	onSubmit: (line: LineState, rest: string) => boolean;
 	/** Called after every change of the text (not for cursor moves). */
 	onChange?: (value: string) => void;
+	/** Reads that arrive after an accepted Enter, before the field goes away. */
+	onKeysAfter?: (keys: string) => void;
+	/** Keys kept for this field (typed right after the previous answer): applied before any new key. */
+	takeKeys?: () => string;
 }
 
-export function LineEditor({placeholder, mask, initialValue, isActive, onSubmit, onChange}: LineEditorProps) {
+/**
+ * Ink's input stream, read by read, while `isActive`: raw mode on, and `onInput` called with each
+ * read (Ink delivers an escape sequence apart, a run of other keys together: split them with
+ * line-edit.ts's `splitKeys`). On subscribing, `takeKeys()` (keys kept for this input) is fed first.
+ * Ink's useInput cannot be used for prompts: it reports a run like "\rn" as one key that is not Enter.
+ */
+export function useTerminalInput(isActive: boolean, onInput: (data: string) => void, takeKeys?: () => string): void {
 	const {internal_eventEmitter: events, setRawMode, isRawModeSupported} = useStdin();
-	const {stdout} = useStdout();
-	const line = useRef<LineState>(initialValue ? lineOf(initialValue) : EMPTY_LINE);
-	const done = useRef(false);
-	const [shown, setShown] = useState<LineState>(line.current);
-	// The latest callbacks, read by the one listener subscribed per activation.
-	const latest = useRef({onSubmit, onChange, placeholder});
-	latest.current = {onSubmit, onChange, placeholder};
+	const latest = useRef({onInput, takeKeys});
+	latest.current = {onInput, takeKeys};
 
 	useEffect(() => {
 		if (!isActive || !isRawModeSupported) return;
@@ -45,23 +57,41 @@ export function LineEditor({placeholder, mask, initialValue, isActive, onSubmit,
 
 	useEffect(() => {
 		if (!isActive) return;
-		const onInput = (data: string) => {
-			if (done.current) return;
+		const handler = (data: string) => latest.current.onInput(data);
+		events.on('input', handler);
+		const kept = latest.current.takeKeys?.();
+		if (kept) handler(kept);
+		return () => {
+			events.removeListener('input', handler);
+		};
+	}, [isActive, events]);
+}
+
+export function LineEditor({placeholder, mask, initialValue, isActive, onSubmit, onChange, onKeysAfter, takeKeys}: LineEditorProps) {
+	const {stdout} = useStdout();
+	const line = useRef<LineState>(initialValue ? lineOf(initialValue) : EMPTY_LINE);
+	const done = useRef(false);
+	const [shown, setShown] = useState<LineState>(line.current);
+
+	useTerminalInput(
+		isActive,
+		(data: string) => {
+			if (done.current) {
+				onKeysAfter?.(data);
+				return;
+			}
 			const before = line.current;
 			// A secret's default is never copied into the field.
-			const r = feed(before, data, mask === undefined ? latest.current.placeholder : undefined);
+			const r = feed(before, data, mask === undefined ? placeholder : undefined);
 			line.current = r.state;
 			if (r.state !== before) {
 				setShown(r.state);
-				if (r.state.value !== before.value) latest.current.onChange?.(r.state.value);
+				if (r.state.value !== before.value) onChange?.(r.state.value);
 			}
-			if (r.submitted && latest.current.onSubmit(r.state)) done.current = true;
-		};
-		events.on('input', onInput);
-		return () => {
-			events.removeListener('input', onInput);
-		};
-	}, [isActive, events, mask]);
+			if (r.submitted && onSubmit(r.state, r.rest ?? '')) done.current = true;
+		},
+		takeKeys,
+	);
 
 	// The field is one row: text wider than the box scrolls around the cursor.
 	const box = useRef<DOMElement>(null);

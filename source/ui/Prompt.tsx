@@ -1,15 +1,21 @@
 /**
  * The pending question, inside Ink: text (our LineEditor, masked when secret; see line-edit.ts for
- * its keys), select and confirm (@inkjs/ui), and a note dismissed with Enter. Validation errors show
- * inline; the asker's promise settles on answer. Esc in a text field is the App's (skip or back).
+ * its keys), select and confirm (Select.tsx, Confirm.tsx), and a note dismissed with Enter. Validation
+ * errors show inline; the asker's promise settles on answer. Esc in a text field is the App's (skip
+ * or back).
+ *
+ * Every prompt reads its keys one by one, however many arrive in one read, and the keys typed after
+ * the answering key go to the next question (the asker keeps them for a moment): "\rn" at a choice
+ * picks the focused option and answers the yes/no that follows with no.
  */
-import {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
-import {ConfirmInput, Select} from '@inkjs/ui';
+import {useRef, useState} from 'react';
+import {Box, Text} from 'ink';
 import type {SelectQuestion, TextQuestion} from '../app/asker.js';
 import type {InkAsker, PendingQuestion} from './ink-asker.js';
-import {LineEditor} from './LineEditor.js';
-import {answerOf, type LineState} from './line-edit.js';
+import {Confirm} from './Confirm.js';
+import {LineEditor, useTerminalInput} from './LineEditor.js';
+import {Select} from './Select.js';
+import {answerOf, choiceKey, splitKeys, type LineState} from './line-edit.js';
 
 export interface PromptProps {
 	pending: PendingQuestion;
@@ -22,14 +28,14 @@ function TextPrompt({id, question, asker, inputActive}: {id: number; question: T
 	const [error, setError] = useState<string | null>(null);
 	// Enter: the trimmed line, or the default (shown as a placeholder) when the line is blank. A
 	// refused value stays in the field, with the sentence under it, until the next edit.
-	const submit = (line: LineState) => {
+	const submit = (line: LineState, rest: string) => {
 		const value = answerOf(line, question.default);
 		const problem = question.validate?.(value) ?? null;
 		if (problem) {
 			setError(problem);
 			return false;
 		}
-		asker.answer(id, value);
+		asker.answer(id, value, rest);
 		return true;
 	};
 	return (
@@ -43,6 +49,8 @@ function TextPrompt({id, question, asker, inputActive}: {id: number; question: T
 					{...(question.secret ? {mask: '*'} : {})}
 					onSubmit={submit}
 					onChange={() => setError(null)}
+					onKeysAfter={(keys) => asker.carryKeys(keys)}
+					takeKeys={() => asker.takeKeys()}
 				/>
 			</Box>
 			{error ? <Text color="red">✗ {error}</Text> : null}
@@ -51,7 +59,7 @@ function TextPrompt({id, question, asker, inputActive}: {id: number; question: T
 }
 
 function SelectPrompt({id, question, asker, inputActive}: {id: number; question: SelectQuestion<string>; asker: InkAsker; inputActive: boolean}) {
-	// @inkjs/ui's Select focuses the first option and only reports a *change*: put the default first.
+	// The select focuses the first option: put the default first.
 	const choices = [...question.choices].sort((a, b) => Number(b.value === question.default) - Number(a.value === question.default));
 	return (
 		<Box flexDirection="column">
@@ -60,7 +68,9 @@ function SelectPrompt({id, question, asker, inputActive}: {id: number; question:
 				isDisabled={!inputActive}
 				options={choices.map((c) => ({label: c.name, value: c.value}))}
 				visibleOptionCount={Math.min(choices.length, 6)}
-				onChange={(value) => asker.answer(id, value)}
+				onSubmit={(value, rest) => asker.answer(id, value, rest)}
+				onKeysAfter={(keys) => asker.carryKeys(keys)}
+				takeKeys={() => asker.takeKeys()}
 			/>
 			{choices
 				.filter((c) => c.description)
@@ -76,11 +86,21 @@ function SelectPrompt({id, question, asker, inputActive}: {id: number; question:
 }
 
 function NotePrompt({id, title, body, asker, inputActive}: {id: number; title: string; body: string; asker: InkAsker; inputActive: boolean}) {
-	useInput(
-		(_input, key) => {
-			if (key.return) asker.answer(id, undefined);
+	const done = useRef(false);
+	useTerminalInput(
+		inputActive,
+		(data) => {
+			if (done.current) {
+				asker.carryKeys(data);
+				return;
+			}
+			const pieces = splitKeys(data);
+			const enter = pieces.findIndex((piece) => choiceKey(piece).kind === 'enter');
+			if (enter < 0) return;
+			done.current = true;
+			asker.answer(id, undefined, pieces.slice(enter + 1).join(''));
 		},
-		{isActive: inputActive},
+		() => asker.takeKeys(),
 	);
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
@@ -105,11 +125,12 @@ export function Prompt({pending, asker, inputActive}: PromptProps) {
 						<Text bold>? {pending.question.message}</Text>
 					</Box>
 					<Box flexShrink={0} marginLeft={1}>
-						<ConfirmInput
+						<Confirm
 							isDisabled={!inputActive}
-							defaultChoice={pending.question.default === false ? 'cancel' : 'confirm'}
-							onConfirm={() => asker.answer(pending.id, true)}
-							onCancel={() => asker.answer(pending.id, false)}
+							defaultValue={pending.question.default !== false}
+							onAnswer={(value, rest) => asker.answer(pending.id, value, rest)}
+							onKeysAfter={(keys) => asker.carryKeys(keys)}
+							takeKeys={() => asker.takeKeys()}
 						/>
 					</Box>
 				</Box>

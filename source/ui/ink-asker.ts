@@ -2,9 +2,18 @@
  * The Ink implementation of the Asker: each question becomes a pending entry in a small external store
  * that the <Prompt> component renders; the promise settles when the user answers, skips or quits.
  * Questions queue up (a retry may ask while the flow already waits), and only the first is shown.
+ *
+ * Keys typed right after the Enter (or y/n) that answered a question, in the same read of the
+ * terminal, belong to the next question: the prompt hands them to `answer`, the asker keeps them for
+ * a moment, and the next prompt takes them (`takeKeys`) before any new key. Kept keys that no question
+ * takes within CARRY_MS are dropped, so a burst never answers a question asked much later.
  */
 import {CancelledError} from '../core/exit-codes.js';
 import {SkipStepError, type Asker, type ConfirmQuestion, type SelectQuestion, type TextQuestion} from '../app/asker.js';
+import {keysToCarry} from './line-edit.js';
+
+/** How long keys that followed an answer wait for the next question. */
+export const CARRY_MS = 1000;
 
 /** The user pressed `s` (or Esc in a text field): the flow records the step as skipped. */
 export {SkipStepError};
@@ -32,6 +41,7 @@ export class InkAsker implements Asker {
 	readonly #signal: AbortSignal | undefined;
 	#nextId = 1;
 	#cancelled: PendingQuestion | null = null;
+	#carried: {keys: string; at: number} | null = null;
 
 	constructor(signal?: AbortSignal) {
 		this.#signal = signal;
@@ -73,9 +83,37 @@ export class InkAsker implements Asker {
 	}
 
 	// --- answers from the UI ----------------------------------------------------------------------
-	/** Settle question `id` with the user's answer (string for text/select, boolean for confirm). */
-	answer(id: number, value: unknown): void {
+	/**
+	 * Settle question `id` with the user's answer (string for text/select, boolean for confirm).
+	 * `rest`: the keys that followed the answering key in the same read, for the next question.
+	 */
+	answer(id: number, value: unknown, rest = ''): void {
+		if (!this.#queue.some((e) => e.pending.id === id)) return;
+		this.carryKeys(rest);
 		this.#take(id)?.resolve(value);
+	}
+
+	/**
+	 * Keep keys for the next question (those after an answer; a paste's further lines are dropped,
+	 * see keysToCarry). Added to what is already kept.
+	 */
+	carryKeys(keys: string): void {
+		const kept = keysToCarry(keys);
+		if (!kept) return;
+		const before = this.#fresh();
+		this.#carried = {keys: before + kept, at: Date.now()};
+	}
+
+	/** The kept keys, for the question now on screen (they are handed out once). */
+	takeKeys(): string {
+		const keys = this.#fresh();
+		this.#carried = null;
+		return keys;
+	}
+
+	#fresh(): string {
+		const c = this.#carried;
+		return c && Date.now() - c.at <= CARRY_MS ? c.keys : '';
 	}
 
 	/** Can `s` skip this question? Only questions that belong to a step. */
@@ -103,6 +141,7 @@ export class InkAsker implements Asker {
 	/** Quit: every waiting question rejects with CancelledError. */
 	cancelAll(): void {
 		const entries = this.#queue.splice(0);
+		this.#carried = null;
 		if (entries[0]) this.#cancelled ??= entries[0].pending;
 		if (entries.length) this.#notify();
 		for (const e of entries) e.reject(new CancelledError());

@@ -7,8 +7,9 @@
  * - A value never holds a control character: terminal sequences are keys, anything else that is not
  *   printable (DEL, ESC, NUL, C1 controls, line separators) is dropped.
  * - Several keys in one read are applied in order ("abc", two Backspaces and Enter submit "a").
- * - Enter submits; whatever follows it in the same read is dropped, so the rest of a multi-line
- *   paste never answers a later question. A paste that ends in a newline submits, as in a shell.
+ * - Enter submits. Keys typed after it in the same read go to the next question (`keysToCarry`);
+ *   the rest of a multi-line paste is dropped, so it never answers a later question. A paste that
+ *   ends in a newline submits, as in a shell.
  * - A default is a placeholder: Enter on an empty field accepts it, typing replaces it, Tab or →
  *   on the empty field copies it in for editing.
  */
@@ -123,91 +124,133 @@ function csiKey(params: string, final: string, meta: boolean): LineKey {
 }
 
 /**
+ * One read of terminal input split into keys, each as the text the terminal sent for it: an escape
+ * sequence whole (an unfinished one too), a control character alone (CR LF together, one Enter), and
+ * every printable character alone. Widgets that act on single keys (a choice, a yes/no) and the
+ * carrying of keys from one question to the next work on these pieces; `parseKeys` names them.
+ */
+export function splitKeys(input: string): string[] {
+	const pieces: string[] = [];
+	const cps = chars(input);
+	let i = 0;
+	while (i < cps.length) {
+		const from = i;
+		const c = cps[i]!;
+		if (c === '\u001B') {
+			let j = i + 1;
+			// ESC ESC [ … (Option/Alt with an arrow on some terminals).
+			if (cps[j] === '\u001B' && (cps[j + 1] === '[' || cps[j + 1] === 'O')) j++;
+			const next = cps[j];
+			if (next === '[') {
+				let k = j + 1;
+				// Legacy ESC [ [ A function keys.
+				if (cps[k] === '[') k++;
+				while (k < cps.length && /[\u0030-\u003F\u0020-\u002F]/u.test(cps[k]!)) k++;
+				const final = cps[k];
+				// An unfinished or malformed sequence ends before the character that broke it.
+				i = final === undefined || !/[\u0040-\u007E]/u.test(final) ? k : k + 1;
+			} else if (next === 'O') i = Math.min(cps.length, j + 2);
+			else i = next === undefined ? j : j + 1;
+		} else i += c === '\r' && cps[i + 1] === '\n' ? 2 : 1;
+		pieces.push(cps.slice(from, i).join(''));
+	}
+	return pieces;
+}
+
+/** The key one piece of `splitKeys` stands for; null for a bracketed-paste marker (no key at all). */
+function keyOfPiece(piece: string): LineKey | null {
+	const cps = chars(piece);
+	const c = cps[0] ?? '';
+	if (c === '\u001B') {
+		let j = 1;
+		let meta = false;
+		if (cps[1] === '\u001B' && (cps[2] === '[' || cps[2] === 'O')) {
+			meta = true;
+			j = 2;
+		}
+		const next = cps[j];
+		if (next === '[') {
+			let k = j + 1;
+			if (cps[k] === '[') k++;
+			const body = cps.slice(k);
+			const final = body.at(-1);
+			if (final === undefined || !/[\u0040-\u007E]/u.test(final)) return {kind: 'other'};
+			const params = body.slice(0, -1).join('');
+			// Bracketed-paste markers carry no key: the pasted text between them is ordinary input.
+			if (params === '200' || params === '201') return final === '~' ? null : {kind: 'other'};
+			return csiKey(params, final, meta);
+		}
+		if (next === 'O') {
+			const final = cps[j + 1];
+			return {kind: (final ? LETTER[final] : undefined) ?? 'other'};
+		}
+		if (next === undefined) return {kind: 'escape'};
+		// Alt/Meta + one key.
+		if (next === '\u007F' || next === '\u0008') return {kind: 'kill-alnum-word'};
+		if (next === 'b' || next === 'B') return {kind: 'word-left'};
+		if (next === 'f' || next === 'F') return {kind: 'word-right'};
+		if (next === '\u001B') return {kind: 'escape'};
+		return {kind: 'other'};
+	}
+	const single = SINGLE[c];
+	if (single) return {kind: single};
+	// Any other control character (NUL, Ctrl-C, C1 …): not text.
+	if (stripControls(c) === '') return {kind: 'other'};
+	return {kind: 'text', text: piece};
+}
+
+/**
  * The keys in one read of terminal input, in order. Printable runs (typing, a paste) become one
  * `text` key each; a lone ESC is `escape`; unknown sequences are `other` and never text.
  */
 export function parseKeys(input: string): LineKey[] {
 	const keys: LineKey[] = [];
 	let text = '';
-	const flush = () => {
+	for (const piece of splitKeys(input)) {
+		const key = keyOfPiece(piece);
+		if (!key) continue;
+		if (key.kind === 'text') {
+			text += key.text;
+			continue;
+		}
 		if (text) keys.push({kind: 'text', text});
 		text = '';
-	};
-	const push = (key: LineKey) => {
-		flush();
 		keys.push(key);
-	};
-	const cps = chars(input);
-	let i = 0;
-	while (i < cps.length) {
-		const c = cps[i]!;
-		if (c === '\u001B') {
-			let j = i + 1;
-			let meta = false;
-			// ESC ESC [ … (Option/Alt with an arrow on some terminals).
-			if (cps[j] === '\u001B' && (cps[j + 1] === '[' || cps[j + 1] === 'O')) {
-				meta = true;
-				j++;
-			}
-			const next = cps[j];
-			if (next === '[') {
-				let k = j + 1;
-				// Legacy ESC [ [ A function keys.
-				if (cps[k] === '[') k++;
-				let params = '';
-				while (k < cps.length && /[\u0030-\u003F\u0020-\u002F]/u.test(cps[k]!)) params += cps[k++];
-				const final = cps[k];
-				if (final === undefined || !/[\u0040-\u007E]/u.test(final)) {
-					// An unfinished or malformed sequence: drop it, never insert its bytes.
-					push({kind: 'other'});
-					i = k;
-					continue;
-				}
-				// Bracketed-paste markers carry no key: the pasted text between them is ordinary input.
-				if (params === '200' || params === '201') {
-					if (final !== '~') push({kind: 'other'});
-				} else push(csiKey(params, final, meta));
-				i = k + 1;
-				continue;
-			}
-			if (next === 'O') {
-				const final = cps[j + 1];
-				push({kind: (final ? LETTER[final] : undefined) ?? 'other'});
-				i = j + 2;
-				continue;
-			}
-			if (next === undefined) {
-				push({kind: 'escape'});
-				i = j;
-				continue;
-			}
-			// Alt/Meta + one key.
-			if (next === '\u007F' || next === '\u0008') push({kind: 'kill-alnum-word'});
-			else if (next === 'b' || next === 'B') push({kind: 'word-left'});
-			else if (next === 'f' || next === 'F') push({kind: 'word-right'});
-			else if (next === '\u001B') push({kind: 'escape'});
-			else push({kind: 'other'});
-			i = j + 1;
-			continue;
-		}
-		const single = SINGLE[c];
-		if (single) {
-			push({kind: single});
-			// CR LF (a pasted Windows line end) is one Enter.
-			i += c === '\r' && cps[i + 1] === '\n' ? 2 : 1;
-			continue;
-		}
-		if (stripControls(c) === '') {
-			// Any other control character (NUL, Ctrl-C, C1 …): not text.
-			push({kind: 'other'});
-			i++;
-			continue;
-		}
-		text += c;
-		i++;
 	}
-	flush();
+	if (text) keys.push({kind: 'text', text});
 	return keys;
+}
+
+/** The key of one piece of `splitKeys` for a choice or a yes/no: Enter, an arrow up or down, a character, or something else. */
+export type ChoiceKey = {readonly kind: 'enter' | 'up' | 'down' | 'other'} | {readonly kind: 'char'; readonly char: string};
+
+export function choiceKey(piece: string): ChoiceKey {
+	// ESC [ A, ESC [ 1 ; <modifier> A (kitty too) and ESC O A.
+	// eslint-disable-next-line no-control-regex -- matching an escape sequence is the point here
+	const arrow = /^\u001B(?:\[(?:1(?:;[\d:]*)?)?|O)([AB])$/u.exec(piece);
+	if (arrow) return {kind: arrow[1] === 'A' ? 'up' : 'down'};
+	const key = keyOfPiece(piece);
+	if (key?.kind === 'enter') return {kind: 'enter'};
+	if (key?.kind === 'text' && chars(key.text).length === 1) return {kind: 'char', char: key.text};
+	return {kind: 'other'};
+}
+
+/**
+ * What of the keys that followed an Enter (in the same read, or before the question went away) is
+ * carried over to the next question: keys typed in a burst are, the rest of a paste is not. A run of
+ * two or more printable characters, or a bracketed-paste marker, is taken for a paste: then nothing
+ * is carried, so the second line of a multi-line paste never answers a later question.
+ */
+export function keysToCarry(rest: string): string {
+	const pieces = splitKeys(rest);
+	let run = 0;
+	for (const piece of pieces) {
+		const key = keyOfPiece(piece);
+		if (!key) return '';
+		run = key.kind === 'text' ? run + 1 : 0;
+		if (run > 1) return '';
+	}
+	return rest;
 }
 
 function isWordChar(c: string): boolean {
@@ -289,17 +332,33 @@ export interface FeedResult {
 	submitted: boolean;
 	/** True when a lone Esc was read (the caller decides what it means; the line is unchanged by it). */
 	escaped: boolean;
+	/** When submitted: what the read held after the Enter (not applied to the line; see `keysToCarry`). */
+	rest?: string;
 }
 
 /** Applies one read of terminal input: the keys in order, up to and including the first Enter. */
 export function feed(state: LineState, input: string, placeholder?: string): FeedResult {
 	let current = state;
 	let escaped = false;
-	for (const key of parseKeys(input)) {
-		if (key.kind === 'enter') return {state: current, submitted: true, escaped};
+	let text = '';
+	const flush = () => {
+		if (text) current = applyKey(current, {kind: 'text', text}, placeholder);
+		text = '';
+	};
+	const pieces = splitKeys(input);
+	for (const [i, piece] of pieces.entries()) {
+		const key = keyOfPiece(piece);
+		if (!key) continue;
+		if (key.kind === 'text') {
+			text += key.text;
+			continue;
+		}
+		flush();
+		if (key.kind === 'enter') return {state: current, submitted: true, escaped, rest: pieces.slice(i + 1).join('')};
 		if (key.kind === 'escape') escaped = true;
 		current = applyKey(current, key, placeholder);
 	}
+	flush();
 	return {state: current, submitted: false, escaped};
 }
 

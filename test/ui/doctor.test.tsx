@@ -4,11 +4,13 @@
  * diagnosis comes with evidence and fix, `f` runs the owning step and shows the re-check.
  */
 import {afterEach, describe, expect, it} from 'vitest';
-import {cleanup} from 'ink-testing-library';
+import {cleanup, render} from 'ink-testing-library';
 import type {Plan, Step} from '../../source/core/types.js';
 import type {CheckOutcome, DoctorCheck} from '../../source/doctor/types.js';
 import {nonInteractiveAsker} from '../../source/app/asker.js';
+import type {DoctorView} from '../../source/app/controller.js';
 import {flowDoctorFull} from '../../source/app/doctor-flow.js';
+import {DiagnosisBlock, FixResult} from '../../source/ui/DoctorScreen.js';
 import {Session} from '../../source/app/session.js';
 import {makeCtx} from '../support/fake-ctx.js';
 import {lastDrawnFrame, press, waitFor, waitForFrame} from '../support/ink-helpers.js';
@@ -87,8 +89,10 @@ describe('doctor in the Ink UI', () => {
 		frame = await waitForFrame(app, (f) => f.includes('Diagnosis'));
 		expect(frame).toContain('4 of 4 done');
 		expect(frame).toContain('Diagnosis (Ollama server): Nothing accepts connections on the Ollama port from outside');
-		expect(frame).toContain('evidence: ollama.listen: only 127.0.0.1:11434');
-		expect(frame).toContain('evidence: network.test: connection refused');
+		// Evidence names the check by its title, never by its id.
+		expect(frame).toContain('evidence: Ollama listening address: only 127.0.0.1:11434');
+		expect(frame).toContain('evidence: Connection test through the tunnel: connection refused');
+		expect(frame).not.toMatch(/evidence: [a-z]+\.[a-z.-]+:/);
 		expect(frame).toMatch(/Fix: Make Ollama listen on the LAN address/);
 		// Step 2 is not available among these fake steps: no `f` is offered, and the run ends by itself.
 		expect(frame).not.toContain('press f');
@@ -244,5 +248,29 @@ describe('doctor in the Ink UI', () => {
 			expect(r.exitCode).toBe(works ? 0 : 1);
 			expect(session.bus.history.filter((e) => e.type === 'diagnosis').at(-1)).toMatchObject({message: expect.stringMatching(/^After the fix: /)});
 		}
+	});
+
+	it('evidence names each check by the title of the checks that ran; an id no check has stays as it is', () => {
+		const diagnosis = {cause: 'wrong-url', layer: 'ailice' as const, message: "AIlice's config points elsewhere.", fix: null, fixStep: null, evidence: [{check: 'ailice.base-url', saw: 'http://x'}, {check: 'made.up', saw: 'z'}]};
+		const {lastFrame} = render(<DiagnosisBlock diagnosis={diagnosis} fixKey={null} checks={[{id: 'ailice.base-url', title: "AIlice's Ollama address"}]} />);
+		const frame = lastFrame() ?? '';
+		expect(frame).toContain("evidence: AIlice's Ollama address: http://x");
+		expect(frame).toContain('evidence: made.up: z');
+		expect(frame).not.toContain('ailice.base-url');
+	});
+
+	it('a fix that was not applied says "Nothing was changed." once, even when the step already said it', () => {
+		const view = (result: string | null): DoctorView => ({
+			stage: 'done',
+			report: null,
+			before: null,
+			fix: {stepId: 'ollama-remote-access', number: 2, title: 'Ollama remote access', available: true, applied: false, verified: false, result, stepStatus: null, error: null},
+		});
+		const said = (result: string | null) => (render(<FixResult view={view(result)} />).lastFrame() ?? '').replace(/[│\s]+/gu, ' ');
+		expect(said('You declined. Nothing was changed.')).toContain('was not applied: You declined. Nothing was changed.');
+		expect(said('Nothing was changed.')).toContain('was not applied. Nothing was changed.');
+		expect(said('You declined.')).toContain('was not applied: You declined. Nothing was changed.');
+		expect(said(null)).toContain('was not applied. Nothing was changed.');
+		for (const r of ['You declined. Nothing was changed.', 'Nothing was changed.', null]) expect(said(r).match(/Nothing was changed/gu)).toHaveLength(1);
 	});
 });

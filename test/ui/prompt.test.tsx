@@ -1,9 +1,9 @@
 import chalk from 'chalk';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup, render} from 'ink-testing-library';
 import {CancelledError} from '../../source/core/exit-codes.js';
 import {useStore} from '../../source/ui/hooks.js';
-import {InkAsker, SkipStepError} from '../../source/ui/ink-asker.js';
+import {CARRY_MS, InkAsker, SkipStepError} from '../../source/ui/ink-asker.js';
 import {Prompt} from '../../source/ui/Prompt.js';
 import {KEY, press, tick, waitForFrame} from '../support/ink-helpers.js';
 
@@ -290,5 +290,105 @@ describe('text field: keys arriving as a person (or a paste) sends them', () => 
 		expect(lastFrame()).not.toContain('abc');
 		asker.cancelAll();
 		await expect(answer).rejects.toBeInstanceOf(CancelledError);
+	});
+});
+
+describe('keys arriving together: each counts, and those after an answer go to the next question', () => {
+	const models = {message: 'Which model?', flag: '--model', choices: [{value: 'llama3.2', name: 'llama3.2:latest'}, {value: 'qwen', name: 'qwen2.5:7b'}]};
+
+	it('select: Enter and "n" in one write pick the focused option and answer the yes/no that follows', async () => {
+		const {asker, stdin, lastFrame} = mount();
+		const model = asker.select(models);
+		await waitForFrame({lastFrame}, (f) => f.includes('❯ llama3.2:latest'));
+		stdin.write('\rn');
+		await expect(model).resolves.toBe('llama3.2');
+		const more = asker.confirm({message: 'Also add the other model?', flag: '--model', default: true});
+		await expect(more).resolves.toBe(false);
+		expect(asker.pendingCount).toBe(0);
+	});
+
+	it('select: ↓ and Enter in one write pick the second option; Enter alone picks the first', async () => {
+		const {asker, stdin, lastFrame} = mount();
+		const second = asker.select(models);
+		await waitForFrame({lastFrame}, (f) => f.includes('❯ llama3.2:latest'));
+		stdin.write(`${KEY.down}${KEY.down}\r`);
+		await expect(second).resolves.toBe('qwen');
+		const first = asker.select(models);
+		await waitForFrame({lastFrame}, (f) => f.includes('❯ llama3.2:latest'));
+		stdin.write('\r');
+		await expect(first).resolves.toBe('llama3.2');
+	});
+
+	it('select: keeps the look (❯ on the focused option, a window of the visible options that scrolls)', async () => {
+		const {asker, stdin, lastFrame} = mount();
+		const choices = Array.from({length: 8}, (_, i) => ({value: `m${i}`, name: `model ${i}`}));
+		const answer = asker.select({message: 'Which model?', flag: '--model', choices});
+		const frame = await waitForFrame({lastFrame}, (f) => f.includes('❯ model 0'));
+		expect(frame).toContain('  model 5');
+		expect(frame).not.toContain('model 6');
+		stdin.write(KEY.down.repeat(7));
+		const scrolled = await waitForFrame({lastFrame}, (f) => f.includes('❯ model 7'));
+		expect(scrolled).not.toContain('model 1');
+		expect(scrolled).toContain('  model 2');
+		stdin.write('\r');
+		await expect(answer).resolves.toBe('m7');
+	});
+
+	it('confirm: "n" and Enter in one write answer no; the Enter confirms the letter and reaches no later question', async () => {
+		const {asker, stdin, lastFrame} = mount();
+		const apply = asker.confirm({message: 'Apply?', flag: '--yes'});
+		await waitForFrame({lastFrame}, (f) => f.includes('? Apply?') && f.includes('Y/n'));
+		stdin.write('n\r');
+		await expect(apply).resolves.toBe(false);
+		const name = asker.text({message: 'Provider name', flag: '--provider', default: 'ollama'});
+		await waitForFrame({lastFrame}, (f) => f.includes('? Provider name'));
+		await tick();
+		expect(asker.pendingCount).toBe(1);
+		await press(stdin, 'x', KEY.enter);
+		await expect(name).resolves.toBe('x');
+	});
+
+	it('confirm: Enter and "y" in one write take the default and answer the next yes/no', async () => {
+		const {asker, stdin, lastFrame} = mount();
+		const first = asker.confirm({message: 'First?', flag: '--a', default: false});
+		await waitForFrame({lastFrame}, (f) => f.includes('? First?') && f.includes('y/N'));
+		stdin.write('\ry');
+		await expect(first).resolves.toBe(false);
+		await expect(asker.confirm({message: 'Second?', flag: '--b', default: false})).resolves.toBe(true);
+	});
+
+	it('text: Enter and "y" in one write accept the default and answer the next yes/no; a note takes Enter the same way', async () => {
+		const {asker, stdin, lastFrame} = mount();
+		const name = asker.text({message: 'Provider name', flag: '--provider', default: 'ollama'});
+		await waitForFrame({lastFrame}, (f) => f.includes('? Provider name'));
+		stdin.write('\ry');
+		await expect(name).resolves.toBe('ollama');
+		await expect(asker.confirm({message: 'Make it the default?', flag: '--default', default: false})).resolves.toBe(true);
+
+		const note = asker.note('Connection card', 'otw1:abc');
+		await waitForFrame({lastFrame}, (f) => f.includes('otw1:abc'));
+		stdin.write('\rn');
+		await expect(note).resolves.toBeUndefined();
+		await expect(asker.confirm({message: 'Again?', flag: '--again'})).resolves.toBe(false);
+	});
+
+	it('keys kept for the next question are dropped when no question comes within CARRY_MS', async () => {
+		const {asker, stdin, lastFrame} = mount();
+		const model = asker.select(models);
+		await waitForFrame({lastFrame}, (f) => f.includes('❯ llama3.2:latest'));
+		stdin.write('\ry');
+		await expect(model).resolves.toBe('llama3.2');
+		const now = Date.now();
+		const clock = vi.spyOn(Date, 'now').mockReturnValue(now + CARRY_MS + 1);
+		try {
+			const later = asker.confirm({message: 'Much later?', flag: '--later', default: false});
+			await waitForFrame({lastFrame}, (f) => f.includes('? Much later?'));
+			await tick();
+			expect(asker.pendingCount).toBe(1);
+			await press(stdin, 'n');
+			await expect(later).resolves.toBe(false);
+		} finally {
+			clock.mockRestore();
+		}
 	});
 });
