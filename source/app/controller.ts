@@ -345,7 +345,7 @@ export class Driver {
 			if (event.type === 'check:start' && this.#state.doctor?.stage === 'fixing') this.#setDoctor({stage: 'rechecking'});
 		});
 		try {
-			const fix = await this.#exclusive(() => applyDoctorFix(this.session, this.#askerFor(fixStep), this.options, before, this.#doctorChecks));
+			const fix = await this.#exclusive(() => applyDoctorFix(this.session, this.#askerFor(fixStep), this.options, before, this.#doctorChecks, {...(this.#interviews ? {interviews: this.#interviews} : {}), ...(this.#afterStep ? {afterStep: this.#afterStep} : {})}));
 			if (!fix) {
 				this.#setDoctor({stage: 'done', before: null});
 				return null;

@@ -15,7 +15,8 @@ import {readAilice} from '../doctor/ailice.js';
 import type {Options} from '../cli/args.js';
 import {stepById} from '../steps/index.js';
 import type {Asker} from './asker.js';
-import {askRole, confirmWith, type FlowResult} from './flows.js';
+import {askRole, confirmWith, runSetupStep, type FlowResult, type SetupStepHooks} from './flows.js';
+import type {StepOutcome} from '../core/runner.js';
 import type {Session} from './session.js';
 
 export const DOCTOR_TIMEOUT_MS = 5000;
@@ -161,11 +162,52 @@ export function fixStepOf(session: Session, id: StepId): Step {
 	return session.steps.find((s) => s.id === id) ?? stepById(id);
 }
 
+/** What the fix's step asks and what follows it (default: interviews.ts INTERVIEWS / AFTER_STEP; tests use fakes). */
+export type DoctorFixHooks = Pick<SetupStepHooks, 'interviews' | 'afterStep'>;
+
+/**
+ * Runs the step that owns the fix with the answers given when it last ran (journal), under any flag
+ * given now (as repair does). With a person at the terminal the step is run as the guided setup runs
+ * it: a step that never ran here asks its questions (what no flag says: on a fresh machine, the
+ * model), and a step that fails before changing anything asks them again with the previous answers
+ * (the journal's and the doctor's) as defaults (Enter keeps one, typing changes it).
+ * The doctor's --model names the model its checks test: for the step it is such a default, not a
+ * fixed answer (a model the server does not list would otherwise fail every time). Without a
+ * terminal (--fix --yes in a script) the step runs on the answers alone.
+ */
+async function runFixStep(session: Session, asker: Asker, options: Options, step: Step, hooks: DoctorFixHooks): Promise<StepOutcome> {
+	const mode = options['dry-run'] ? 'dry-run' : 'apply';
+	const given = Object.fromEntries(Object.entries(session.answers).filter(([, v]) => v !== undefined));
+	const entry = session.journal?.steps[step.id];
+	const journal = entry?.answers ?? {};
+	session.answers = {...journal, ...given};
+	if (!asker.interactive) return session.runStep(step, mode, {confirm: confirmWith(asker, options), force: true});
+	const hooksFor = {...(hooks.interviews ? {interviews: hooks.interviews} : {}), ...(hooks.afterStep ? {afterStep: hooks.afterStep} : {}), force: true};
+	// The step ran before (journal): its answers are whole, the step's own defaults filled the rest.
+	// It never ran here: its questions ask what the flags do not say.
+	const outcome = await runSetupStep(session, asker, step, mode, options, {...hooksFor, interview: !entry});
+	const status = outcome.result.status;
+	// Applied and still failing: the re-check reports it (f tries again). Failed before any change (the
+	// answers could not make a plan: a model the server does not list): ask again.
+	if (mode !== 'apply' || outcome.applied || (status !== 'fail' && status !== 'crash') || session.ctx.signal.aborted) return outcome;
+	session.bus.emit({type: 'warning', message: `Step ${step.number} still fails with the answers given before: its questions follow, with those answers as defaults.`});
+	const previous = {...journal, ...given, ...(session.interviewed.get(step.id) ?? {})};
+	if (given.model !== undefined) delete session.answers.model;
+	return runSetupStep(session, asker, step, mode, options, {...hooksFor, again: {previous}});
+}
+
 /**
  * The owning step's plan → confirm (through `asker`) → apply → the doctor checks again. Never reports
  * fixed unless the re-check passed. Returns null when the diagnosis offers no fix.
  */
-export async function applyDoctorFix(session: Session, asker: Asker, options: Options, before: DoctorReport, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): Promise<DoctorFixResult | null> {
+export async function applyDoctorFix(
+	session: Session,
+	asker: Asker,
+	options: Options,
+	before: DoctorReport,
+	checks: readonly DoctorCheck[] = DOCTOR_CHECKS,
+	hooks: DoctorFixHooks = {},
+): Promise<DoctorFixResult | null> {
 	const diagnosis = before.diagnosis;
 	if (!diagnosis.fixStep) return null;
 	const step = fixStepOf(session, diagnosis.fixStep);
@@ -182,10 +224,7 @@ export async function applyDoctorFix(session: Session, asker: Asker, options: Op
 		session.bus.emit({type: 'warning', message: `The fix belongs to step ${step.number} (${step.title}), which is not available in this version; do it by hand: ${diagnosis.fix ?? ''}`});
 		return {step, available: false, applied: false, verified: false, result: null, stepStatus: null, after: null, summary: {...before.summary, fix: {step: step.id, applied: false, reason: 'step not available'}}};
 	}
-	// The answers given when the step last ran (journal), under any flag given now (as repair does).
-	const given = Object.fromEntries(Object.entries(session.answers).filter(([, v]) => v !== undefined));
-	session.answers = {...(session.journal?.steps[step.id]?.answers ?? {}), ...given};
-	const outcome = await session.runStep(step, options['dry-run'] ? 'dry-run' : 'apply', {confirm: confirmWith(asker, options), force: true});
+	const outcome = await runFixStep(session, asker, options, step, hooks);
 	const records = await runChecks(checks, session.ctx, before.input, session.bus);
 	const afterDiagnosis = diagnose(records, before.input.role);
 	const fixed = outcome.applied && outcome.result.status === 'ok' && afterDiagnosis.cause !== diagnosis.cause;

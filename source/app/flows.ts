@@ -269,6 +269,8 @@ export interface SetupStepHooks {
 	 * Answers given as flags stay as they are.
 	 */
 	again?: boolean | {previous: Record<string, unknown>};
+	/** Plan and apply even when the step's own check passes (the doctor's fix: the doctor found the fault). */
+	force?: boolean;
 }
 
 /** Which answer each flag fills (derived from answersFromOptions, so the two never disagree). */
@@ -359,7 +361,7 @@ export async function runSetupStep(session: Session, asker: Asker, step: Step, m
 		const mine = Object.fromEntries(Object.entries(session.answers).filter(([k, v]) => v !== undefined && !before.has(k)));
 		if (Object.keys(mine).length) session.interviewed.set(step.id, {...(session.interviewed.get(step.id) ?? {}), ...mine});
 	}
-	const run = () => session.runStep(step, mode, {confirm: confirmWith(asker, options)});
+	const run = () => session.runStep(step, mode, {confirm: confirmWith(asker, options), ...(hooks.force ? {force: true} : {})});
 	const outcome = await (hooks.around ? hooks.around(run) : run());
 	if (withQuestions) {
 		try {

@@ -12,14 +12,15 @@ import type {Command} from '../cli/args.js';
 import type {Role, Step} from '../core/types.js';
 import type {InkAsker} from './ink-asker.js';
 import {useStore, useWizardEvents} from './hooks.js';
-import {EMPTY_STEP, type UiState} from './state.js';
+import {EMPTY_STEP, type LiveLine, type UiState} from './state.js';
 import {StepLine, StepList} from './StepList.js';
-import {StepScreen, stepScreenLayout} from './StepScreen.js';
+import {StepScreen, stepScreenLayout, type StepScreenProps} from './StepScreen.js';
 import {StatusPane, statusPaneRows} from './StatusPane.js';
 import {Prompt} from './Prompt.js';
 import {Footer, footerKeys, type FooterMode} from './Footer.js';
 import {linesRows, MIN_COLUMNS, MIN_ROWS, pageStarts, promptMinRows, promptRows, WIDE_COLUMNS, wrappedRows} from './layout.js';
 import {MARK} from '../views/format.js';
+import {LAYERS} from '../doctor/types.js';
 import {Notices} from './Notices.js';
 import {runSummary} from './summary.js';
 import {DiagnosisBlock, DoctorPanes, FixResult, PerfPane} from './DoctorScreen.js';
@@ -350,6 +351,7 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 	const enterExpands = !doctor && !pending && !failure && !holding && live;
 	const footerMode: FooterMode = pending ? pending.kind : failure ? 'failure' : holding ? 'hold' : finished ? 'done' : 'keys';
 	const confirmingHere = Boolean(step && pending?.kind === 'confirm' && (pending.stepId === step.id || (pending.stepId === null && step.id === activeId)));
+	const doctorFixKey = fixOffered && fixStep ? `press f: the wizard fixes it with step ${fixStep.number} (${fixStep.title}): plan, your confirmation, apply, then every check again` : doctorView?.stage === 'done' ? fixElsewhere : null;
 	const title = `ollama-tunnel-wizard ${driver.command}${session.role ? ` · this machine: ${session.role}` : ''}${session.ctx.dryRun ? ' · dry run: nothing will be changed' : ''}`;
 
 	// The row budget. Ink redraws a frame as tall as the terminal with a full clear (and the user's
@@ -416,10 +418,28 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 		? {step, view, role: session.role, command: driver.command, expanded: expanded && enterExpands, confirming: confirmingHere, live, enterExpands, width: innerWidth, maxRows: stepRows, planPage, cancelledWaiting}
 		: null;
 	const stepLayout = stepProps ? stepScreenLayout(stepProps) : null;
+	// doctor: the fix's step screen pages its plan before the confirmation exactly as a setup step's does.
+	const doctorLayout = doctor
+		? doctorFixLayout({
+				ui,
+				view: doctorView,
+				steps,
+				role: session.role,
+				live,
+				fixKey: doctorFixKey,
+				pendingRows: pending && exitCode === null ? promptRows(pending, columns) : 0,
+				confirmingStep: pending?.kind === 'confirm' ? pending.stepId : null,
+				command: driver.command,
+				columns,
+				maxRows: doctorRows,
+				planPage,
+			})
+		: null;
+	const pagedLayout = doctor ? (doctorLayout?.fixProps ? stepScreenLayout(doctorLayout.fixProps) : null) : stepLayout;
 	/** A long plan is paged before its yes/no: the question waits for the last page. */
-	const holdQuestion = Boolean(stepLayout?.holdQuestion && pending?.kind === 'confirm');
+	const holdQuestion = Boolean(pagedLayout?.holdQuestion && pending?.kind === 'confirm');
 	holdRef.current = holdQuestion;
-	pageCountRef.current = stepLayout?.pageCount ?? 1;
+	pageCountRef.current = pagedLayout?.pageCount ?? 1;
 	tooSmallRef.current = tooSmall;
 	const notePages = pending?.kind === 'note' ? noteLayout(pending.title, pending.body, innerWidth, promptBudget, notePage) : null;
 	noteRef.current = notePages;
@@ -471,20 +491,16 @@ export function App({session, driver, asker, controller, exitDelayMs = DEFAULT_E
 			</Text>
 			{doctor ? (
 				<Box flexDirection="column" height={doctorRows} overflow="hidden" flexShrink={0}>
-					<DoctorLayout
-						ui={ui}
-						view={doctorView}
-						steps={steps}
-						role={session.role}
-						live={live}
-						fixKey={fixOffered && fixStep ? `press f: the wizard fixes it with step ${fixStep.number} (${fixStep.title}): plan, your confirmation, apply, then every check again` : doctorView?.stage === 'done' ? fixElsewhere : null}
-						pending={pending && exitCode === null ? <Prompt pending={pending} asker={asker} inputActive={inputActive} /> : null}
-						pendingRows={pending && exitCode === null ? promptRows(pending, columns) : 0}
-						confirmingStep={pending?.kind === 'confirm' ? pending.stepId : null}
-						command={driver.command}
-						columns={columns}
-						maxRows={doctorRows}
-					/>
+					{doctorLayout ? (
+						<DoctorLayout
+							ui={ui}
+							view={doctorView}
+							live={live}
+							fixKey={doctorFixKey}
+							pending={pending && exitCode === null && !holdQuestion ? <Prompt pending={pending} asker={asker} inputActive={inputActive} /> : null}
+							layout={doctorLayout}
+						/>
+					) : null}
 				</Box>
 			) : (
 				<>
@@ -590,22 +606,42 @@ function doctorKeys(fixOffered: boolean, done: boolean): string {
 interface DoctorLayoutProps {
 	ui: UiState;
 	view: DoctorView | null;
+	live: boolean;
+	fixKey: string | null;
+	pending: ReactNode;
+	/** The rows and the fix's step screen (doctorFixLayout). */
+	layout: DoctorFixLayout;
+}
+
+/** The doctor screen's rows and the fix's step screen, shared by the frame (paging, keys) and DoctorLayout. */
+interface DoctorFixLayout {
+	prefix: string;
+	panesRows: number | undefined;
+	fixRows: number | undefined;
+	fixStep: Step | undefined;
+	fixLines: LiveLine[];
+	/** The fix's step screen (paged like a setup step's plan), null when no fix runs. */
+	fixProps: StepScreenProps | null;
+}
+
+interface DoctorFixInput {
+	ui: UiState;
+	view: DoctorView | null;
 	steps: readonly Step[];
 	role: Role | undefined;
 	live: boolean;
 	fixKey: string | null;
-	pending: ReactNode;
-	/** Rows the pending question takes (it is never cut). */
+	/** Rows the pending question takes (it is never cut; a question held behind a long plan keeps its rows). */
 	pendingRows: number;
 	confirmingStep: string | null;
 	command: Command;
 	columns: number;
 	/** Rows the whole doctor screen may take; unknown: no cap. */
 	maxRows: number | undefined;
+	planPage: number;
 }
 
-/** doctor: the layer panes, the diagnosis, the perf pane, and the fix (its step screen, then before/after). */
-function DoctorLayout({ui, view, steps, role, live, fixKey, pending, pendingRows, confirmingStep, command, columns, maxRows}: DoctorLayoutProps) {
+function doctorFixLayout({ui, view, steps, role, live, fixKey, pendingRows, confirmingStep, command, columns, maxRows, planPage}: DoctorFixInput): DoctorFixLayout {
 	const report = view?.report ?? null;
 	const stage = view?.stage ?? 'checking';
 	const fixing = stage === 'fixing' || stage === 'rechecking';
@@ -621,23 +657,38 @@ function DoctorLayout({ui, view, steps, role, live, fixKey, pending, pendingRows
 		if (report && stage !== 'checking') others += diagnosisRows(report.diagnosis, prefix, fixKey, columns);
 		if (report?.perf) others += 2 + 4;
 		if (view && stage === 'done' && view.fix) others += 4 + (view.before?.records.length ?? 0);
+		// The check panes at their least: the title, "… more checks", "Not checked on this machine", the border.
+		const panesLeast = 5;
 		if (fixStep) {
-			fixRows = Math.max(4, Math.floor((maxRows - others) * 0.6));
-			others += 2 + fixRows + (fixLines.length ? 4 : 0) + (stage === 'rechecking' ? 1 : 0);
+			// The fix's box: its border, the step screen, the live line (a bordered pane), "running every check again".
+			const around = 2 + (fixLines.length ? 4 : 0) + (stage === 'rechecking' ? 1 : 0);
+			fixRows = Math.max(4, Math.min(Math.floor((maxRows - others) * 0.6), maxRows - others - around - panesLeast));
+			others += around + fixRows;
 		}
-		panesRows = Math.max(3, maxRows - others);
+		panesRows = Math.max(panesLeast, maxRows - others);
 	}
+	const fixProps: StepScreenProps | null = fixStep
+		? {step: fixStep, view: ui.steps[fixStep.id] ?? EMPTY_STEP, role, command, expanded: false, confirming: confirmingStep === fixStep.id, live, width: columns - 4, ...(fixRows !== undefined ? {maxRows: fixRows} : {}), planPage}
+		: null;
+	return {prefix, panesRows, fixRows, fixStep, fixLines, fixProps};
+}
+
+/** doctor: the layer panes, the diagnosis, the perf pane, and the fix (its step screen, then before/after). */
+function DoctorLayout({ui, view, live, fixKey, pending, layout}: DoctorLayoutProps) {
+	const report = view?.report ?? null;
+	const stage = view?.stage ?? 'checking';
+	const {prefix, panesRows, fixRows, fixStep, fixLines, fixProps} = layout;
 	return (
 		<Box flexDirection="column" flexShrink={0}>
 			<DoctorPanes checks={ui.doctorChecks} live={live} {...(panesRows !== undefined ? {maxRows: panesRows} : {})} />
-			{report && stage !== 'checking' ? <DiagnosisBlock diagnosis={report.diagnosis} prefix={prefix} fixKey={fixKey} /> : null}
+			{report && stage !== 'checking' ? <DiagnosisBlock diagnosis={report.diagnosis} prefix={prefix} fixKey={fixKey} checks={report.records} /> : null}
 			{report?.perf ? <PerfPane perf={report.perf} /> : null}
-			{fixStep ? (
+			{fixStep && fixProps ? (
 				<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} flexShrink={0}>
 					<Box flexDirection="column" height={fixRows} overflow="hidden" flexShrink={0}>
-						<StepScreen key="fix" step={fixStep} view={ui.steps[fixStep.id] ?? EMPTY_STEP} role={role} command={command} expanded={false} confirming={confirmingStep === fixStep.id} live={live} width={columns - 4} {...(fixRows !== undefined ? {maxRows: fixRows} : {})} />
+						<StepScreen key="fix" {...fixProps} />
 					</Box>
-					{fixLines.length ? <StatusPane title={`Live checks · step ${fixStep.number}`} lines={fixLines} live={live && ui.steps[fixStep.id]?.phase != null} {...(maxRows !== undefined ? {maxLines: 1} : {})} /> : null}
+					{fixLines.length ? <StatusPane title={`Live checks · step ${fixStep.number}`} lines={fixLines} live={live && ui.steps[fixStep.id]?.phase != null} {...(fixRows !== undefined ? {maxLines: 1} : {})} /> : null}
 					{stage === 'rechecking' ? <Text dimColor>Running every check again to see whether it is fixed…</Text> : null}
 				</Box>
 			) : null}
@@ -648,8 +699,10 @@ function DoctorLayout({ui, view, steps, role, live, fixKey, pending, pendingRows
 }
 
 /** Rows of the diagnosis block (DoctorScreen.tsx): the sentence, one row per evidence, the fix, the key. */
-function diagnosisRows(diagnosis: {message: string; evidence: unknown[]; fix: string | null; cause: string | null}, prefix: string, fixKey: string | null, columns: number): number {
-	return wrappedRows(`${prefix} (layer): ${diagnosis.message}`, columns) + diagnosis.evidence.length + (diagnosis.fix ? wrappedRows(`  Fix: ${diagnosis.fix}`, columns) : 0) + (fixKey ? wrappedRows(`  ${fixKey}`, columns) : 0);
+function diagnosisRows(diagnosis: {message: string; evidence: unknown[]; fix: string | null; cause: string | null; layer?: string | null}, prefix: string, fixKey: string | null, columns: number): number {
+	const layer = diagnosis.layer ? (LAYERS.find((l) => l.id === diagnosis.layer)?.title ?? diagnosis.layer) : null;
+	const head = `${prefix}${diagnosis.cause && layer ? ` (${layer})` : ''}: ${diagnosis.message}`;
+	return wrappedRows(head, columns) + diagnosis.evidence.length + (diagnosis.fix ? wrappedRows(`  Fix: ${diagnosis.fix}`, columns) : 0) + (fixKey ? wrappedRows(`  ${fixKey}`, columns) : 0);
 }
 
 /** A step-shaped action that is not one of the six (e.g. undo): shown with its title and no number. */
