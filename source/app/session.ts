@@ -4,6 +4,7 @@
  */
 import type {Ctx} from '../core/context.js';
 import {EventBus} from '../core/events.js';
+import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import {loadJournal, mergeJournal, saveJournal, type Journal, type JournalRun} from '../core/journal.js';
 import {acquireLock, withLock, type Release} from '../core/lock.js';
@@ -63,7 +64,8 @@ export class Session {
 		this.journalPath = wizardPaths(init.ctx.env).journal;
 		this.#lock = Boolean(init.lock) && !init.ctx.dryRun && !this.ephemeral;
 		this.#command = init.command ?? 'setup';
-		this.run = {id: `${init.ctx.clock.now().toString(36)}`, at: new Date(init.ctx.clock.now()).toISOString(), command: init.command, files: [], commands: [], undone: false};
+		// Time first (ids sort by start), then random: two runs started in the same millisecond never share an id.
+		this.run = {id: `${init.ctx.clock.now().toString(36)}${randomBytes(3).readUIntBE(0, 3).toString(36).padStart(5, '0')}`, at: new Date(init.ctx.clock.now()).toISOString(), command: init.command, files: [], commands: [], undone: false};
 		this.#runsTouched.add(this.run.id);
 	}
 

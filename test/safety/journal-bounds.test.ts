@@ -91,3 +91,15 @@ describe('backups kept per file (OLLAMA_TUNNEL_WIZARD_KEEP_BACKUPS)', () => {
 		}
 	});
 });
+
+describe('run ids', () => {
+	it('two runs started in the same millisecond get different ids (their journal entries never replace each other)', async () => {
+		const {Session} = await import('../../source/app/session.js');
+		const {makeCtx} = await import('../support/fake-ctx.js');
+		const ctx = makeCtx();
+		const frozen = {...ctx, clock: {...ctx.clock, now: () => 1_780_000_000_000}};
+		const ids = new Set(Array.from({length: 50}, () => new Session({ctx: frozen, answers: {}}).run.id));
+		expect(ids.size).toBe(50);
+		for (const id of ids) expect(id).toMatch(/^[a-z0-9]{1,20}$/); // what `undo --run ID` accepts
+	});
+});
