@@ -12,7 +12,6 @@ import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'nod
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {OLD_ENV_HEADERS} from '../source/ailice/dotenv.js';
 import {tempDir} from './support/fake-ctx.js';
 import {runBuiltCli, snapshotCli, useFakeOllama, type CliRun} from './client/helpers.js';
 
@@ -42,16 +41,6 @@ function unescapeJs(text: string): string {
 	return text.replace(/\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})/g, (_, x?: string, u?: string) => String.fromCharCode(parseInt(x ?? u ?? '0', 16)));
 }
 
-/**
- * The header older versions wrote into users' .env files: the wizard still recognises it (so it is
- * in the source and the bundle on purpose), and never writes it again.
- */
-function withoutLegacyHeader(line: string): string {
-	let out = line;
-	for (const h of OLD_ENV_HEADERS) out = out.replaceAll(h, '');
-	return out;
-}
-
 function excerpt(line: string, index: number): string {
 	const from = Math.max(0, index - 60);
 	return `${from > 0 ? '…' : ''}${line.slice(from, index + 80).trim()}${index + 80 < line.length ? '…' : ''}`;
@@ -62,7 +51,7 @@ function offenders(label: string, text: string, opts: {bundle?: boolean} = {}): 
 	const out: string[] = [];
 	const lines = text.split('\n');
 	lines.forEach((raw, i) => {
-		const line = withoutLegacyHeader(opts.bundle ? unescapeJs(raw) : raw);
+		const line = opts.bundle ? unescapeJs(raw) : raw;
 		for (const rule of RULES) {
 			const m = rule.re.exec(line);
 			if (m) out.push(`${label}:${i + 1}: ${rule.name}: ${excerpt(line, m.index)}`);
@@ -117,7 +106,6 @@ describe('no references to internal notes', () => {
 			'https://www.rfc-editor.org/rfc/rfc4648#section-5',
 			'README.md, Dockerfile, entrypoint.sh',
 			'issue 10 of the tracker',
-			...OLD_ENV_HEADERS,
 		];
 		for (const f of fine) expect({f, found: offenders('x', f)}).toEqual({f, found: []});
 		// In a minified bundle an identifier like F1 is code, not a citation.

@@ -13,19 +13,19 @@ import {parse as parseDotenv} from 'dotenv';
 const ENTRY = /^(\s*)(export\s+)?([A-Za-z_][\w.-]*)\s*=\s*(.*)$/;
 export const ENV_HEADER = '# Added by ollama-tunnel-wizard. AIlice itself reads no .env; these are for the step-5 container entrypoint.';
 /**
- * The header as earlier versions wrote it into users' files: still recognised as the wizard's own
- * line, so such a file gets no second header and undo still removes it. Never written any more.
+ * The wizard's header line in any wording it ever had: the same start and end, whatever earlier
+ * versions put between them (so a file written by one gets no second header, and undo removes it).
  */
-export const OLD_ENV_HEADERS: readonly string[] = ['# Added by ollama-tunnel-wizard. AIlice itself reads no .env (ailice.md §9); these are for the step-5 container entrypoint.'];
+const ENV_HEADER_ANY = /^# Added by ollama-tunnel-wizard\. AIlice itself reads no \.env\b[^;\n]*; these are for the step-5 container entrypoint\.$/;
 
 /** Whether a line is the wizard's header comment, in its current or an older wording. */
 export function isEnvHeader(line: string): boolean {
-	return line === ENV_HEADER || OLD_ENV_HEADERS.includes(line);
+	return ENV_HEADER_ANY.test(line);
 }
 
 /** Whether a text holds the wizard's header, in any wording. */
 export function hasEnvHeader(text: string): boolean {
-	return text.includes(ENV_HEADER) || OLD_ENV_HEADERS.some((h) => text.includes(h));
+	return envHeaderIndex(text.split(/\r?\n/)) >= 0;
 }
 
 /** The index of the wizard's header line among `lines`, or -1. */

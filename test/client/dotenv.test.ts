@@ -1,7 +1,7 @@
 /**
  * The .env merge: comments, blank lines and unknown variables stay exactly; the wizard's variables
- * are set in place or appended; the file is 0600 once it holds the service key (seed-corrections
- * #41), and AIlice itself reads none of it (ailice.md §9).
+ * are set in place or appended; the file is 0600 once it holds the service key, and AIlice itself
+ * reads none of it.
  */
 import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
