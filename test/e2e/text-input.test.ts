@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {startFakeOllama, type FakeOllama} from '../support/fake-ollama.js';
+import {pageToQuestion} from '../support/person.js';
 import {PtyRun, ptySupport} from '../support/pty.js';
 
 const support = ptySupport();
@@ -111,12 +112,7 @@ describe.skipIf(!support.run)('text input in a real terminal (tmux, 80×24)', ()
 		await r.waitFor('? Also write OLLAMA_BASE_URL');
 		r.press('n');
 		// The plan is paged before its confirmation: space to its last page, where the question is.
-		let page = await r.waitFor(/space: next|\? Apply /);
-		for (let i = 0; i < 12 && !/\? Apply /.test(page); i++) {
-			const before = page;
-			r.press('Space');
-			page = await r.waitFor((s) => s !== before);
-		}
+		const {screen: page} = await pageToQuestion(r, /\? Apply /);
 		expect(page).toMatch(/\? Apply /);
 		r.press('y');
 		await r.waitFor('? Generate the');
