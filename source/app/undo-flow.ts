@@ -13,12 +13,12 @@
 import {modify, applyEdits} from 'jsonc-parser';
 import {mergeDotenv, envEntries, envHeaderIndex, hasEnvHeader} from '../ailice/dotenv.js';
 import {detectFormatting, setJsonValue} from '../ailice/json.js';
-import {SCHEMA_VERSION} from '../core/events.js';
+import {EventBus, SCHEMA_VERSION} from '../core/events.js';
 import {exitCodeFor} from '../core/exit-codes.js';
 import {timestamp} from '../core/files.js';
 import type {JournalFileChange, JournalRun} from '../core/journal.js';
 import {contentHash} from '../core/owned-part.js';
-import {StepFailure} from '../core/runner.js';
+import {runStep, StepFailure} from '../core/runner.js';
 import {settleAfterUndo} from '../server/execute.js';
 import {systemDifferences, systemStateOf, type SystemState} from '../server/system-state.js';
 import type {Ctx} from '../core/context.js';
@@ -288,7 +288,6 @@ export async function flowUndo(session: Session, asker: Asker, options: Options)
 		},
 	};
 	const mode = options['dry-run'] ? 'dry-run' : 'apply';
-	const {runStep} = await import('../core/runner.js');
 	let failure: string | null = null;
 	const outcome = await runStep(undoStep, session.ctx, {
 		mode,
@@ -349,19 +348,10 @@ async function recheck(session: Session, run: JournalRun): Promise<Recheck[]> {
 		const step = session.steps.find((s) => s.id === id);
 		if (!step) continue;
 		const answers = session.journal?.steps[id]?.answers ?? {};
+		// The runner's own check mode: its time limit, and a crash becomes a result (nothing is recorded).
 		const checkOnce = async (): Promise<{status: string; summary: string; system: SystemState | null}> => {
-			try {
-				const r = await Promise.race([
-					step.check(session.ctx, answers),
-					new Promise<never>((_, reject) => {
-						const t = setTimeout(() => reject(new Error('the check did not finish within 30 s')), 30_000);
-						t.unref?.();
-					}),
-				]);
-				return {status: r.status, summary: session.ctx.secrets.redact(r.summary), system: systemStateOf(r)};
-			} catch (error) {
-				return {status: 'crash', summary: (error as Error).message, system: null};
-			}
+			const {result} = await runStep(step, session.ctx, {mode: 'check', answers, bus: new EventBus(), checkTimeoutMs: 30_000});
+			return {status: result.status, summary: session.ctx.secrets.redact(result.summary), system: systemStateOf(result)};
 		};
 		// Where the step recorded the system's state (listener, drop-in, launchd variable, Connector), that
 		// is what must be back; a service may still be starting, so a difference is checked again a few times.
