@@ -12,7 +12,7 @@
  */
 import {modify, applyEdits} from 'jsonc-parser';
 import {mergeDotenv, envEntries, envHeaderIndex, hasEnvHeader} from '../ailice/dotenv.js';
-import {detectFormatting, setJsonValue} from '../ailice/json.js';
+import {detectFormatting, isPlainObject, setJsonValue} from '../ailice/json.js';
 import {EventBus, SCHEMA_VERSION} from '../core/events.js';
 import {exitCodeFor} from '../core/exit-codes.js';
 import {timestamp} from '../core/files.js';
@@ -29,13 +29,11 @@ import {confirmWith, type FlowResult} from './flows.js';
 import type {Session} from './session.js';
 import {count} from '../core/words.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function valueAt(doc: unknown, at: (string | number)[]): {found: boolean; value?: unknown} {
 	let cur: unknown = doc;
 	for (const key of at) {
 		if (Array.isArray(cur) && typeof key === 'number' && key < cur.length) cur = cur[key];
-		else if (isObject(cur) && typeof key === 'string' && Object.hasOwn(cur, key)) cur = cur[key];
+		else if (isPlainObject(cur) && typeof key === 'string' && Object.hasOwn(cur, key)) cur = cur[key];
 		else return {found: false};
 	}
 	return {found: true, value: cur};
@@ -60,7 +58,7 @@ export function revertJsonPart(current: string, base: unknown, paths: (string | 
 	for (const at of [...containers].sort((a, b) => b.length - a.length)) {
 		if (valueAt(base, at).found) continue;
 		const now = valueAt(JSON.parse(text), at);
-		if (now.found && isObject(now.value) && Object.keys(now.value).length === 0) text = applyEdits(text, modify(text, at, undefined, {formattingOptions: formatting ?? undefined}));
+		if (now.found && isPlainObject(now.value) && Object.keys(now.value).length === 0) text = applyEdits(text, modify(text, at, undefined, {formattingOptions: formatting ?? undefined}));
 	}
 	try {
 		JSON.parse(text);
